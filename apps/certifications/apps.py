@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CertificationsConfig(AppConfig):
+    name = "apps.certifications"
+    label = "certifications"

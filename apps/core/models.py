@@ -1,0 +1,76 @@
+"""Shared model bases, the site's contact settings and the starter-content ledger."""
+
+from django.core.cache import cache
+from django.db import models
+
+SITE_SETTINGS_CACHE_KEY = "core:site-settings:v1"
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SiteSettings(models.Model):
+    """The one row of contact details shown in every page's footer, edited by staff."""
+
+    organisation_name = models.CharField(
+        max_length=200,
+        default="The Neurosequential Network",
+        help_text="Shown in the footer and in emails.",
+    )
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="Public address for inquiries. Leave empty to point visitors to the contact form.",
+    )
+    contact_phone = models.CharField(max_length=40, blank=True, help_text="Public telephone number.")
+    postal_address = models.TextField(blank=True, help_text="Shown in the footer, one line per row.")
+    footer_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A short line under the contact details, such as office hours.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="core_sitesettings_singleton"),
+        ]
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        # The footer is on every page; readers take it from the cache.
+        cache.delete(SITE_SETTINGS_CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        """The settings row, from the cache when possible; an unsaved default when none exists."""
+        settings = cache.get(SITE_SETTINGS_CACHE_KEY)
+        if settings is None:
+            settings = cls.objects.filter(pk=1).first() or cls(pk=1)
+            cache.set(SITE_SETTINGS_CACHE_KEY, settings, timeout=None)
+        return settings
+
+
+class StarterContent(models.Model):
+    """A ledger of starter and sample items already loaded, so a reload never recreates or
+    overwrites what staff have since edited or deleted."""
+
+    key = models.CharField(max_length=200, unique=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "starter content record"
+
+    def __str__(self):
+        return self.key

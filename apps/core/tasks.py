@@ -1,0 +1,43 @@
+"""Background tasks shared by every app: sending email."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+@task
+def send_email(*, to, subject, body, reply_to=None, attachments=None, attempt=1):
+    """Send one plain-text email. A transient SMTP failure queues a retry with backoff
+    (up to MAX_ATTEMPTS) and fails this run, so the failure stays visible in the task results."""
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        reply_to=reply_to or None,
+    )
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError):
+        if attempt < MAX_ATTEMPTS:
+            send_email.using(run_after=timezone.now() + timedelta(minutes=2**attempt)).enqueue(
+                to=to,
+                subject=subject,
+                body=body,
+                reply_to=reply_to,
+                attachments=attachments,
+                attempt=attempt + 1,
+            )
+        logger.warning("Email %r failed on attempt %d of %d", subject, attempt, MAX_ATTEMPTS)
+        raise

@@ -1,0 +1,103 @@
+"""Home page, health checks and the error pages."""
+
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.generic import TemplateView
+
+from .context_processors import SITE_NAME, navigation
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+
+@never_cache
+def healthz(request):
+    """Liveness: the process answers. Touches neither the database nor the cache."""
+    return JsonResponse({"status": "ok"})
+
+
+_migrations_applied = False
+
+
+def _unapplied_migrations():
+    global _migrations_applied
+    if _migrations_applied:
+        return 0
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    # Once everything is applied it stays so for this process: new migrations ship with new code.
+    _migrations_applied = not plan
+    return len(plan)
+
+
+@never_cache
+def readyz(request):
+    """Readiness: the database answers and every migration is applied."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    if checks["database"] == "ok":
+        try:
+            pending = _unapplied_migrations()
+            checks["migrations"] = "ok" if not pending else f"{pending} unapplied"
+        except DatabaseError:
+            checks["database"] = "unavailable"
+    ok = checks.get("database") == "ok" and checks.get("migrations") == "ok"
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+
+
+def _render_error(request, template, status, *, with_request=True):
+    """Render an error page. 500 and 503 render without the request's context processors,
+    because the database or the cache may be what failed."""
+    if with_request:
+        body = loader.render_to_string(template, request=request)
+    else:
+        body = loader.render_to_string(template, {"navigation": navigation(), "site_name": SITE_NAME})
+    return HttpResponse(body, status=status)
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    return _render_error(request, "400.html", 400)
+
+
+@requires_csrf_token
+def permission_denied(request, exception):
+    return _render_error(request, "403.html", 403)
+
+
+@requires_csrf_token
+def page_not_found(request, exception):
+    return _render_error(request, "404.html", 404)
+
+
+@requires_csrf_token
+def server_error(request):
+    """500, or 503 with Retry-After when the database is unreachable (the cause is transient)."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        response = _render_error(request, "503.html", 503, with_request=False)
+        response["Retry-After"] = "30"
+        return response
+    return _render_error(request, "500.html", 500, with_request=False)
+
+
+def csrf_failure(request, reason=""):
+    return _render_error(request, "403_csrf.html", 403)
+
+
+def rate_limited(request, exception):
+    response = _render_error(request, "429.html", 429)
+    response["Retry-After"] = "3600"
+    return response

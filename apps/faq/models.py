@@ -1,0 +1,117 @@
+"""FAQ categories and questions, and the information pages, all written by staff in Markdown."""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.urls import reverse
+
+from apps.core.markdown import render_markdown
+from apps.core.models import TimeStampedModel
+
+
+class Category(TimeStampedModel):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the page's anchors.")
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def search(self, query):
+        """Questions matching `query`, best first: PostgreSQL full-text search with ranking,
+        or a plain substring match on other databases (the SQLite of `make run`)."""
+        query = query.strip()
+        if not query:
+            return self.none()
+        if connection.vendor == "postgresql":
+            vector = SearchVector("question", weight="A", config="english") + SearchVector(
+                "answer", weight="B", config="english"
+            )
+            search_query = SearchQuery(query, search_type="websearch", config="english")
+            return (
+                self.annotate(document=vector, rank=SearchRank(vector, search_query))
+                .filter(document=search_query)
+                .order_by("-rank", "category__order", "order")
+            )
+        terms = query.split()
+        matches = models.Q()
+        for term in terms:
+            matches &= models.Q(question__icontains=term) | models.Q(answer__icontains=term)
+        return self.filter(matches)
+
+
+class Question(TimeStampedModel):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
+    question = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The question's #anchor on the FAQ page; keep it stable once shared."
+    )
+    answer = models.TextField(help_text="Markdown. Links, lists, emphasis and tables are kept; scripts never.")
+    answer_html = models.TextField(editable=False, blank=True)
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first within the category.")
+    is_published = models.BooleanField("published", default=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__order", "order", "pk"]
+        indexes = [models.Index(fields=["is_published", "order"], name="faq_question_published_idx")]
+
+    def __str__(self):
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.answer_html = render_markdown(self.answer)
+        if kwargs.get("update_fields") is not None and "answer" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "answer_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{reverse('faq:list')}#{self.slug}"
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Page(TimeStampedModel):
+    """An information page at /pages/<slug>/: about the NMT, the evidence base, certification."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True, help_text="The page's address: /pages/<slug>/.")
+    summary = models.CharField(max_length=300, blank=True, help_text="One sentence for listings and search engines.")
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    is_published = models.BooleanField("published", default=True)
+    needs_review = models.BooleanField(
+        "needs completing",
+        default=False,
+        help_text="Starter text that staff still have to complete. Not shown to visitors.",
+    )
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("faq:page", kwargs={"slug": self.slug})

@@ -1,0 +1,60 @@
+from django.contrib import admin, messages
+
+from .models import Inquiry
+from .services import inquiries_mark_handled, inquiries_mark_open
+
+
+class HandledFilter(admin.SimpleListFilter):
+    """Opens on the open inquiries: the inbox is the work queue."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("handled", "Handled"), ("all", "All")]
+
+    def choices(self, changelist):
+        value = self.value() or "open"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "open"
+        if value == "open":
+            return queryset.open()
+        if value == "handled":
+            return queryset.filter(handled_at__isnull=False)
+        return queryset
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = ["name", "topic", "organisation", "email", "created_at", "is_handled", "handled_by"]
+    list_filter = [HandledFilter, "topic", "created_at"]
+    list_select_related = ["handled_by"]
+    search_fields = ["name", "email", "organisation", "message"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["name", "email", "organisation", "topic", "message", "created_at", "handled_at", "handled_by"]
+    fields = readonly_fields
+    actions = ["mark_handled", "mark_open"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(boolean=True, description="handled")
+    def is_handled(self, obj):
+        return obj.is_handled
+
+    @admin.action(description="Mark selected inquiries as handled", permissions=["change"])
+    def mark_handled(self, request, queryset):
+        count = inquiries_mark_handled(inquiries=queryset, user=request.user)
+        self.message_user(request, f"{count} inquiries marked as handled.", messages.SUCCESS)
+
+    @admin.action(description="Reopen selected inquiries", permissions=["change"])
+    def mark_open(self, request, queryset):
+        count = inquiries_mark_open(inquiries=queryset)
+        self.message_user(request, f"{count} inquiries reopened.", messages.SUCCESS)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make run`: migrate, load starter content (and sample data on the embedded database),
+# start the background worker, and serve the portal until Ctrl-C stops both.
+set -euo pipefail
+host=${1:-127.0.0.1}
+port=${2:-8000}
+py=.venv/bin/python
+
+$py manage.py migrate --no-input
+$py manage.py load_starter_content
+if [ -z "${DATABASE_URL:-}" ]; then
+  $py manage.py load_sample_data
+fi
+
+$py manage.py db_worker --no-reload &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+
+echo "Serving the NMT Portal on http://$host:$port/ (worker pid $worker). Ctrl-C stops both."
+$py manage.py runserver "$host:$port"

@@ -1,0 +1,95 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+import uuid
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Give every test its own cache namespace, on Redis (CI) as on local memory, so cached pages,
+    rate-limit counters and cached settings never leak between tests or parallel workers."""
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}", "TIMEOUT": 600}
+        for alias, config in settings.CACHES.items()
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_roots(settings, tmp_path):
+    """Uploads land in a per-test folder that pytest removes."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run the real database task worker until the queue is empty, as `db_worker` does in production.
+
+    The worker closes "old" connections between tasks; inside a test's transaction that would close
+    the test's own connection, so only that housekeeping call is switched off here.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run
+
+
+@pytest.fixture
+def send_queued(django_capture_on_commit_callbacks, run_tasks):
+    """Context manager: commit callbacks run (tasks get queued), then the worker sends them."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def sending():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_tasks()
+
+    return sending
+
+
+@pytest.fixture
+def starter_content(db):
+    call_command("load_starter_content", verbosity=0)
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(
+        username="staff", email="staff@example.org", password="correct horse battery staple", is_staff=True
+    )
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="admin", email="admin@example.org", password="correct horse battery staple"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests need Debian's Chromium; CI (.ci/run) requires them, a laptop without it skips them.
+    if os.path.exists("/usr/bin/chromium") or os.environ.get("NMT_REQUIRE_BROWSER") == "1":
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install -y chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,143 @@
+"""Security headers and settings as production runs them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nmt_portal.settings import mailer_from_url
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def test_every_response_carries_strict_security_headers(client):
+    response = client.get("/faq/", secure=True)
+
+    assert response["Content-Security-Policy"] == EXPECTED_CSP
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Permissions-Policy"].startswith("accelerometer=(), camera=(), geolocation=()")
+
+
+def test_pages_contain_no_inline_script_or_style(client, starter_content):
+    for url in ["/", "/faq/", "/pages/about/", "/contact/"]:
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and "<style" not in html and " style=" not in html, url
+        assert html.count("<script") == html.count('<script src="'), url
+
+
+def _settings_process(env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_URL"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import nmt_portal.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE)"],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _settings_process({"EMAIL_URL": "smtp://mail.example.org:587"})
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_email_url():
+    result = _settings_process({"DJANGO_SECRET_KEY": "x" * 50})
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: Set EMAIL_URL" in result.stderr
+
+
+def test_production_uses_secure_cookies_and_development_starts_without_secrets():
+    production = _settings_process({"DJANGO_SECRET_KEY": "x" * 50, "EMAIL_URL": "smtp://mail.example.org"})
+    development = _settings_process({"DJANGO_DEBUG": "true"})
+
+    assert production.stdout.strip() == "False True"
+    assert development.stdout.strip() == "True False"
+
+
+def test_plain_http_on_loopback_switches_off_redirect_and_secure_cookies():
+    result = _settings_process(
+        {"DJANGO_SECRET_KEY": "x" * 50, "EMAIL_URL": "smtp://m.example.org", "DJANGO_SECURE_SSL_REDIRECT": "false"}
+    )
+
+    assert result.stdout.strip() == "False False"
+
+
+def test_deploy_check_passes_with_production_variables():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "nmt_portal.settings",
+            "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+            "DJANGO_ALLOWED_HOSTS": "nmt.example.org",
+            "EMAIL_URL": "smtp+tls://user:pass@smtp.example.org:587",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("consolemail://", {"BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+        (
+            "smtp+tls://user:secret@smtp.example.org:587",
+            {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {
+                    "host": "smtp.example.org",
+                    "port": 587,
+                    "username": "user",
+                    "password": "secret",
+                    "use_tls": True,
+                    "use_ssl": False,
+                    "timeout": 20,
+                },
+            },
+        ),
+        (
+            "smtp://relay.example.org",
+            {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {
+                    "host": "relay.example.org",
+                    "port": None,
+                    "username": None,
+                    "password": None,
+                    "use_tls": False,
+                    "use_ssl": False,
+                    "timeout": 20,
+                },
+            },
+        ),
+    ],
+)
+def test_email_url_becomes_a_mailer(url, expected):
+    assert mailer_from_url(url) == expected

@@ -1,0 +1,120 @@
+import pytest
+
+from tests.factories import make_category, make_page, make_question
+
+pytestmark = pytest.mark.django_db
+
+
+def test_faq_groups_published_questions_by_category_in_order(client):
+    later = make_category(name="Later", slug="later", order=2)
+    first = make_category(name="First", slug="first", order=1)
+    make_question(category=later, question="L1?", slug="l1", order=1)
+    make_question(category=first, question="F2?", slug="f2", order=2)
+    make_question(category=first, question="F1?", slug="f1", order=1)
+    make_question(category=first, question="Hidden?", slug="hidden", is_published=False)
+    make_category(name="Empty", slug="empty", order=3)
+
+    response = client.get("/faq/")
+
+    categories = response.context["categories"]
+    assert [c.name for c in categories] == ["First", "Later"]
+    assert [[q.question for q in c.published_questions] for c in categories] == [["F1?", "F2?"], ["L1?"]]
+    assert "Hidden?" not in response.content.decode()
+
+
+def test_each_question_has_a_deep_link_anchor(client):
+    make_question(question="What is the NMT?", slug="what-is-the-nmt", answer="An approach.")
+
+    html = client.get("/faq/").content.decode()
+
+    assert '<article class="faq-question" id="what-is-the-nmt"' in html
+    assert '<a class="anchor-link" href="#what-is-the-nmt" aria-label="Link to this question">#</a>' in html
+
+
+def test_search_finds_evidence_based_under_its_question(client, starter_content):
+    response = client.get("/faq/", {"q": "evidence-based"})
+
+    assert [q.question for q in response.context["results"]] == ["Is the NMT an Evidence-based Practice?"]
+    assert "1 answer for “evidence-based”" in response.content.decode()
+
+
+def test_search_ranks_question_matches_first(client):
+    make_question(question="Where do trainings happen?", slug="a", answer="Online, every quarter.")
+    make_question(question="Is there a book?", slug="b", answer="Yes, and trainings help too.")
+
+    results = client.get("/faq/", {"q": "trainings"}).context["results"]
+
+    assert [q.slug for q in results] == ["a", "b"]
+
+
+def test_search_without_matches_says_so(client, starter_content):
+    response = client.get("/faq/", {"q": "xylophone"})
+
+    assert response.context["results"] == []
+    assert "No answers for “xylophone”" in response.content.decode()
+
+
+def test_search_never_shows_unpublished_questions(client):
+    make_question(question="Secret draft?", slug="draft", answer="Draft about evidence.", is_published=False)
+
+    assert client.get("/faq/", {"q": "evidence"}).context["results"] == []
+
+
+def test_search_query_is_escaped(client):
+    html = client.get("/faq/", {"q": "<script>alert(1)</script>"}).content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("questions", [5, 60])
+def test_faq_query_count_does_not_grow_with_questions(client, django_assert_max_num_queries, questions):
+    categories = [make_category() for _ in range(3)]
+    for i in range(questions):
+        make_question(category=categories[i % 3])
+    client.get("/")  # warm the cached site settings
+
+    with django_assert_max_num_queries(2):
+        response = client.get("/faq/")
+
+    assert sum(len(c.published_questions) for c in response.context["categories"]) == questions
+
+
+def test_answers_are_sanitised_on_the_page(client):
+    make_question(slug="x", answer='Hi <script>alert("x")</script><b onclick="evil()">there</b>')
+
+    html = client.get("/faq/").content.decode()
+
+    assert "alert(" not in html and "onclick" not in html
+    assert "<p>Hi there</p>" in html
+
+
+def test_information_page_renders_markdown(client):
+    make_page(slug="about", title="About the NMT", summary="Short.", body="## Components\n\nThree of them.")
+
+    response = client.get("/pages/about/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>About the NMT</h1>" in html
+    assert "<h2>Components</h2>\n<p>Three of them.</p>" in html
+
+
+def test_unpublished_page_is_not_found(client):
+    make_page(slug="draft", is_published=False)
+
+    assert client.get("/pages/draft/").status_code == 404
+
+
+def test_starter_pages_all_render(client, starter_content):
+    for slug in [
+        "about",
+        "evidence-base",
+        "individual-certification",
+        "site-certification",
+        "site-certification-faqs",
+        "nme",
+    ]:
+        response = client.get(f"/pages/{slug}/")
+        assert response.status_code == 200, slug
+        assert "<h1>" in response.content.decode()

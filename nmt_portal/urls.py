@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.faq.urls")),
     path("", include("apps.inquiries.urls")),
+    path("", include("apps.certifications.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

@@ -55,3 +55,108 @@ def make_inquiry(**overrides):
     }
     values.update(overrides)
     return Inquiry.objects.create(**values)
+
+
+# --- certifications ---
+
+
+def make_program(**overrides):
+    from apps.certifications.models import Kind, Program
+
+    n = _n()
+    values = {
+        "name": f"Program {n}",
+        "slug": f"program-{n}",
+        "kind": Kind.INDIVIDUAL,
+        "summary": "A certification program.",
+        "validity_months": 24,
+    }
+    values.update(overrides)
+    return Program.objects.create(**values)
+
+
+INDIVIDUAL_FIELDS = {
+    "full_name": "Dana Whitfield",
+    "email": "dana@example.org",
+    "phone": "+1 555 0100",
+    "country": "US",
+    "city": "Houston",
+    "profession": "Clinical psychologist",
+    "credential_type": "Licensed psychologist",
+    "credential_number": "PSY-12345",
+    "credential_issuer": "Texas State Board",
+    "employer": "Harbor Child Center",
+    "years_of_practice": 8,
+    "populations": ["children", "families"],
+    "prior_training": "NMT case-based trainings, 2025.",
+    "heard_about": "colleague",
+    "motivation": "I work with children who have experienced trauma.",
+    "consent_privacy": True,
+    "list_in_registry": True,
+}
+
+SITE_FIELDS = {
+    "organisation_name": "Harbor Family Services",
+    "organisation_type": "clinic",
+    "website": "https://harbor.example.org",
+    "address_line1": "12 Harbor Road",
+    "postal_code": "77001",
+    "region": "Texas",
+    "country": "US",
+    "city": "Houston",
+    "staff_to_train": 12,
+    "populations": ["children", "adolescents"],
+    "settings_served": "Outpatient clinic and school outreach.",
+    "coordinator_name": "Sam Ortiz",
+    "coordinator_role": "Clinical director",
+    "email": "sam@harbor.example.org",
+    "phone": "+1 555 0111",
+    "sponsor_name": "Riley Chen",
+    "sponsor_title": "Chief executive",
+    "sponsor_email": "riley@harbor.example.org",
+    "services_description": "Outpatient therapy for children and families.",
+    "sustainability_plan": "Two internal trainers and quarterly case reviews.",
+    "consent_privacy": True,
+    "show_on_map": True,
+}
+
+
+def make_application(*, status="submitted", reviewer=None, **overrides):
+    """An application walked through the real services to `status` (draft, submitted, in_review,
+    info_requested, approved, rejected, withdrawn)."""
+    from apps.certifications import services
+    from apps.certifications.models import Application, Kind, Status
+
+    kind = overrides.pop("kind", None) or (overrides["program"].kind if "program" in overrides else Kind.INDIVIDUAL)
+    values = dict(INDIVIDUAL_FIELDS if kind == Kind.INDIVIDUAL else SITE_FIELDS)
+    values.update(overrides)
+    if "program" not in values:
+        values["program"] = make_program(kind=kind)
+    application = Application.objects.create(kind=kind, **values)
+    if status == Status.DRAFT:
+        return application
+    application = services.application_submit(application=application)
+    if status == Status.WITHDRAWN:
+        return services.application_withdraw(application=application)
+    if status == Status.SUBMITTED:
+        return application
+    reviewer = reviewer or _make_reviewer()
+    application = services.application_start_review(application=application, reviewer=reviewer)
+    if status == Status.INFO_REQUESTED:
+        return services.application_request_info(
+            application=application, reviewer=reviewer, message="Please send your licence."
+        )
+    if status == Status.APPROVED:
+        return services.application_approve(application=application, reviewer=reviewer)
+    if status == Status.REJECTED:
+        return services.application_reject(application=application, reviewer=reviewer, reason="Training not completed.")
+    return application
+
+
+def _make_reviewer():
+    from django.contrib.auth import get_user_model
+
+    n = _n()
+    return get_user_model().objects.create_user(
+        username=f"reviewer{n}", email=f"reviewer{n}@example.org", is_staff=True
+    )

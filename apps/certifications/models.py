@@ -1,0 +1,466 @@
+"""Certification programs, individual and site applications with their documents and history,
+and the certificates an approval issues."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from apps.core.markdown import render_markdown
+from apps.core.models import TimeStampedModel
+from apps.core.storage import private_storage
+
+
+class Kind(models.TextChoices):
+    """Shared by programs, applications and certificates."""
+
+    INDIVIDUAL = "individual", "Individual"
+    SITE = "site", "Site"
+
+
+class Population(models.TextChoices):
+    CHILDREN = "children", "Children"
+    ADOLESCENTS = "adolescents", "Adolescents"
+    ADULTS = "adults", "Adults"
+    FAMILIES = "families", "Families"
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", "CV / résumé"
+    LICENCE = "licence", "Licence or credential"
+    TRAINING_CERTIFICATE = "training_certificate", "Training certificate"
+    REFERENCE_LETTER = "reference_letter", "Letter of reference"
+    ORGANISATION_CHART = "organisation_chart", "Organisation chart"
+    LETTER_OF_SUPPORT = "letter_of_support", "Letter of support from leadership"
+    OTHER = "other", "Other supporting document"
+
+
+# PROGRAMS
+
+
+class ProgramQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(is_open=True)
+
+    def individual(self):
+        return self.filter(kind=Kind.INDIVIDUAL)
+
+    def site(self):
+        return self.filter(kind=Kind.SITE)
+
+
+class Program(TimeStampedModel):
+    """A certification track: an individual level (NMT Phase I, Phase II…) or a site certification."""
+
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind, help_text="Who applies: a person or an organisation.")
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers are listed first.")
+    summary = models.CharField(max_length=300, help_text="One or two sentences for the programs page.")
+    description = models.TextField(blank=True, help_text="Markdown.")
+    description_html = models.TextField(editable=False, blank=True)
+    requirements = models.TextField(blank=True, help_text="Markdown: what an applicant must have completed.")
+    requirements_html = models.TextField(editable=False, blank=True)
+    fee_text = models.CharField(
+        "fee", max_length=200, blank=True, help_text="As shown to applicants, e.g. “USD 450, invoiced on approval”."
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        default=24, help_text="How long a certificate from this program stays valid."
+    )
+    is_open = models.BooleanField("open for applications", default=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=Kind.values), name="program_kind_valid"),
+            models.CheckConstraint(condition=models.Q(validity_months__gte=1), name="program_validity_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description)
+        self.requirements_html = render_markdown(self.requirements)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{reverse('certifications:programs')}#{self.slug}"
+
+
+class ProgramDocument(models.Model):
+    """A document a program asks applicants for (the individual CV is always asked for)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=DocumentKind)
+    required = models.BooleanField(default=True)
+    help_text = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-required", "kind"]
+        constraints = [models.UniqueConstraint(fields=["program", "kind"], name="program_document_unique_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({'required' if self.required else 'optional'})"
+
+
+# APPLICATIONS
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    INFO_REQUESTED = "info_requested", "Information requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The lifecycle of DESIGN.md. services.py refuses any change not listed here.
+ALLOWED_TRANSITIONS = {
+    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.SUBMITTED: {Status.IN_REVIEW, Status.WITHDRAWN},
+    Status.IN_REVIEW: {Status.INFO_REQUESTED, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
+    Status.INFO_REQUESTED: {Status.SUBMITTED, Status.WITHDRAWN},
+    # Reopening a decision (site administrators only) takes it back to review.
+    Status.APPROVED: {Status.IN_REVIEW},
+    Status.REJECTED: {Status.IN_REVIEW},
+    Status.WITHDRAWN: set(),
+}
+DECIDED = {Status.APPROVED, Status.REJECTED}
+OPEN_FOR_WITHDRAWAL = {s for s, targets in ALLOWED_TRANSITIONS.items() if Status.WITHDRAWN in targets}
+
+
+class OrganisationType(models.TextChoices):
+    CLINIC = "clinic", "Clinic"
+    SCHOOL = "school", "School"
+    RESIDENTIAL = "residential", "Residential"
+    CHILD_WELFARE = "child_welfare", "Child welfare"
+    HOSPITAL = "hospital", "Hospital"
+    OTHER = "other", "Other"
+
+
+class HeardAbout(models.TextChoices):
+    COLLEAGUE = "colleague", "A colleague"
+    TRAINING = "training", "A training or conference"
+    BOOK = "book", "A book or article"
+    EMPLOYER = "employer", "My employer"
+    WEB = "web", "Web search or social media"
+    OTHER = "other", "Other"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def submitted(self):
+        """Everything past the draft stage."""
+        return self.exclude(status=Status.DRAFT)
+
+    def awaiting_review(self):
+        return self.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW])
+
+    def individual(self):
+        return self.filter(kind=Kind.INDIVIDUAL)
+
+    def site(self):
+        return self.filter(kind=Kind.SITE)
+
+
+class Application(TimeStampedModel):
+    """One application, individual or site. Fields of the other kind stay empty.
+
+    `status` is written only by services.py; `reference` is given at submission.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, editable=False)
+    # A key carried by the form: a double click or a resubmitted POST finds the application it made.
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # Bumped to revoke every private link sent so far.
+    token_version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Contact (the applicant, or the site coordinator)
+    email = models.EmailField(help_text="Where we write about this application.")
+    phone = models.CharField(max_length=40, blank=True)
+    country = CountryField()
+    city = models.CharField(max_length=100)
+
+    # Individual
+    full_name = models.CharField(max_length=150, blank=True)
+    profession = models.CharField(max_length=120, blank=True)
+    credential_type = models.CharField("licence or credential type", max_length=120, blank=True)
+    credential_number = models.CharField("licence or credential number", max_length=80, blank=True)
+    credential_issuer = models.CharField("issuing body", max_length=150, blank=True)
+    employer = models.CharField("employer or organisation", max_length=200, blank=True)
+    years_of_practice = models.PositiveSmallIntegerField(null=True, blank=True)
+    prior_training = models.TextField("prior NMT training", blank=True, max_length=3000)
+    heard_about = models.CharField("how they heard of the NMT", max_length=20, choices=HeardAbout, blank=True)
+    motivation = models.TextField("statement of motivation", blank=True, max_length=5000)
+    list_in_registry = models.BooleanField("listed in the public registry once certified", default=False)
+
+    # Site
+    organisation_name = models.CharField(max_length=200, blank=True)
+    organisation_type = models.CharField(max_length=20, choices=OrganisationType, blank=True)
+    website = models.URLField(blank=True)
+    address_line1 = models.CharField("address", max_length=200, blank=True)
+    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    region = models.CharField("state, province or region", max_length=100, blank=True)
+    staff_to_train = models.PositiveIntegerField("number of staff to be trained", null=True, blank=True)
+    settings_served = models.TextField("settings served", blank=True, max_length=3000)
+    coordinator_name = models.CharField("site coordinator", max_length=150, blank=True)
+    coordinator_role = models.CharField("coordinator's role", max_length=120, blank=True)
+    sponsor_name = models.CharField("executive sponsor", max_length=150, blank=True)
+    sponsor_title = models.CharField("sponsor's title", max_length=120, blank=True)
+    sponsor_email = models.EmailField("sponsor's email", blank=True)
+    services_description = models.TextField("description of services", blank=True, max_length=5000)
+    sustainability_plan = models.TextField("how the NMT will be sustained", blank=True, max_length=5000)
+    show_on_map = models.BooleanField("may appear on the partner map once certified", default=False)
+
+    # Both
+    populations = models.JSONField("populations served", default=list, blank=True)
+    consent_privacy = models.BooleanField("agreed to the privacy notice", default=False)
+
+    # Workflow
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_applications",
+        verbose_name="assigned reviewer",
+    )
+
+    history = HistoricalRecords(excluded_fields=["token_version", "submission_key", "updated_at"])
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        permissions = [("reopen_application", "Can reopen a decided application")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=Kind.values), name="application_kind_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="application_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status=Status.DRAFT)
+                | models.Q(reference__isnull=False, submitted_at__isnull=False, consent_privacy=True),
+                name="application_submitted_complete",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="application_queue_idx"),
+            models.Index(fields=["kind", "status"], name="application_kind_status_idx"),
+            models.Index(fields=["assigned_to", "status"], name="application_reviewer_idx"),
+            models.Index(fields=["program", "status"], name="application_program_idx"),
+            models.Index(fields=["country"], name="application_country_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference or 'Draft'}: {self.applicant_name}"
+
+    @property
+    def applicant_name(self):
+        """The person's name for an individual application, the organisation's for a site."""
+        return self.full_name if self.kind == Kind.INDIVIDUAL else self.organisation_name
+
+    @property
+    def is_decided(self):
+        return self.status in DECIDED
+
+    @property
+    def can_withdraw(self):
+        return self.status in OPEN_FOR_WITHDRAWAL
+
+    def can_transition_to(self, status):
+        return status in ALLOWED_TRANSITIONS[self.status]
+
+    def days_waiting(self, today=None):
+        if not self.submitted_at or self.is_decided or self.status == Status.WITHDRAWN:
+            return None
+        return ((today or timezone.localdate()) - timezone.localdate(self.submitted_at)).days
+
+
+class ReferenceCounter(models.Model):
+    """The last number given per prefix and year; rows are locked while a number is taken."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last_value}"
+
+
+def document_upload_to(instance, filename):
+    # The stored name never derives from the uploaded one: no traversal, no collisions, no leaks.
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[instance.content_type]
+    return f"applications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class ApplicationDocument(models.Model):
+    """A validated upload, in private storage only. Staff read it through a permission-checked view."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=DocumentKind)
+    file = models.FileField(storage=private_storage, upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(max_length=150, help_text="As the applicant named it, cleaned.")
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
+                name="document_content_type_allowed",
+            ),
+            models.CheckConstraint(condition=models.Q(size__lte=10 * 1024 * 1024), name="document_size_limit"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class ApplicationEvent(models.Model):
+    """One step of the timeline: a status change with the message the applicant may read."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="application_events",
+        help_text="Empty when the applicant acted.",
+    )
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status)
+    message = models.TextField(blank=True, help_text="Shown to the applicant on the status page.")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["application", "created_at"], name="application_event_idx")]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or 'new'} → {self.get_to_status_display()}"
+
+
+class ApplicationNote(models.Model):
+    """A staff-only note on an application; never shown to the applicant."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="application_notes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(max_length=5000)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Note by {self.author} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# CERTIFICATES
+
+
+class CertificateQuerySet(models.QuerySet):
+    def active(self, today=None):
+        """Valid today: not revoked and not past expiry, whether or not the daily task has run yet."""
+        return self.filter(status=Certificate.Status.ACTIVE, expires_on__gte=today or timezone.localdate())
+
+    def listed(self):
+        """Shown in the public registry: the holder agreed (always true of sites)."""
+        return self.filter(listed_publicly=True)
+
+
+class Certificate(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="certificate", editable=False
+    )
+    kind = models.CharField(max_length=20, choices=Kind, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="certificates", editable=False)
+    holder_name = models.CharField(max_length=200)
+    email = models.EmailField(help_text="Where renewal reminders go.")
+    country = CountryField()
+    city = models.CharField(max_length=100, blank=True)
+    listed_publicly = models.BooleanField("listed in the public registry", default=False)
+    issued_on = models.DateField(editable=False)
+    expires_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_reason = models.TextField(blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="revoked_certificates",
+    )
+    # Renewal reminders, each sent once.
+    reminded_90_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_30_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_0_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+        permissions = [("revoke_certificate", "Can revoke a certificate")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("issued_on")), name="certificate_expires_after_issue"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="revoked") | ~models.Q(revoked_reason=""),
+                name="certificate_revoked_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "expires_on"], name="certificate_validity_idx"),
+            models.Index(fields=["listed_publicly", "kind", "country"], name="certificate_registry_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}: {self.holder_name}"
+
+    def get_absolute_url(self):
+        return reverse("certifications:verify", kwargs={"number": self.number})
+
+    def effective_status(self, today=None):
+        """The status as of `today`: an active certificate past its date is expired even before
+        the daily task has marked it."""
+        if self.status == self.Status.ACTIVE and self.expires_on < (today or timezone.localdate()):
+            return self.Status.EXPIRED
+        return self.Status(self.status)
+
+    @property
+    def is_active(self):
+        return self.effective_status() == self.Status.ACTIVE
+
+    def days_to_expiry(self, today=None):
+        return (self.expires_on - (today or timezone.localdate())).days

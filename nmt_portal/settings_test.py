@@ -37,3 +37,6 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Serve static files straight from static/ (no collectstatic), for the browser tests' live server.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tests see every write at once; tests/core/test_page_cache.py switches the page cache on.
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = "Site"
+
+    def ready(self):
+        from .page_cache import connect_signals
+
+        connect_signals()

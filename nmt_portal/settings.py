@@ -247,7 +247,8 @@ def mailer_from_url(url):
             "timeout": 20,
         }
     elif config["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
-        mailer["OPTIONS"] = {"file_path": config["EMAIL_FILE_PATH"]}
+        # filemail:///var/mail/nmt is an absolute path; django-environ drops its leading slash.
+        mailer["OPTIONS"] = {"file_path": urlsplit(url).path}
     return mailer
 
 

@@ -6,6 +6,7 @@ wall-clock time right across daylight-saving changes.
 """
 
 import html
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import nh3
@@ -64,7 +65,12 @@ def build_calendar(events, *, name="NMT trainings", include_join_url=False):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    events = list(events)
     for event in events:
         calendar.add_component(_component(event, include_join_url=include_join_url))
-    calendar.add_missing_timezones()
+    if events:
+        # Each VTIMEZONE spells out the transitions around the events, not decades of them.
+        first = min(e.starts_at for e in events).date() - timedelta(days=366)
+        last = max(e.ends_at for e in events).date() + timedelta(days=366)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
     return calendar.to_ical()

@@ -340,7 +340,7 @@ def _run_concurrently(count, target):
         try:
             barrier.wait()
             outcomes[n] = target(n)
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
+        except Exception as error:  # the outcome is what the test checks
             outcomes[n] = error
         finally:
             connection.close()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export import fields, resources
-from import_export.admin import ExportActionMixin
+from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from .forms import EventAdminForm
@@ -115,7 +115,11 @@ class EventAdmin(admin.ModelAdmin):
         except ValidationError:  # an unknown name is refused by the form's own field
             zone = get_zone(DEFAULT_TIMEZONE)
         with timezone.override(zone):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Render here: the form's times are formatted while the zone is active.
+            if hasattr(response, "render"):
+                response.render()
+            return response
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -130,7 +134,7 @@ class EventAdmin(admin.ModelAdmin):
 
     def _registrations_link(self, obj, status, count):
         url = reverse("admin:events_registration_changelist")
-        return format_html('<a href="{}?event__id__exact={}&status__exact={}">{}</a>', url, obj.pk, status, count)
+        return format_html('<a href="{}?event__id__exact={}&amp;status__exact={}">{}</a>', url, obj.pk, status, count)
 
     @admin.display(description="starts (local)", ordering="starts_at")
     def local_start_display(self, obj):
@@ -230,7 +234,9 @@ class EventStartedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportActionMixin, admin.ModelAdmin):
+class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+    """Filter (by event, status…) then Export: the file holds exactly the filtered registrations."""
+
     resource_classes = [RegistrationResource]
     formats = [CSV, XLSX]
     list_display = [

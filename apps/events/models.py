@@ -57,7 +57,9 @@ class Event(TimeStampedModel):
         CLOSED = "closed", "Registration closed"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True, help_text="The page's address: /events/<slug>/.")
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The page's address, /events/this-slug/. Keep it stable once shared."
+    )
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.CASE_BASED)
     description = models.TextField(
         blank=True, help_text="Markdown: what the event covers, who it is for, how to prepare."

@@ -42,7 +42,9 @@ def pdf_upload_to(instance, filename):
 
 class Topic(models.Model):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the library's topic filter: ?topic=<slug>.")
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used in links that filter the library by this topic."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -96,7 +98,9 @@ class Publication(TimeStampedModel):
         VIDEO = "video", "Video"
 
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=120, unique=True, help_text="The address: /library/<slug>/.")
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The page's address, /library/this-slug/. Keep it stable once shared."
+    )
     authors = models.CharField(max_length=300, help_text="As cited, e.g. “Bruce D. Perry and Maia Szalavitz”.")
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year of publication; empty if unknown.")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.ARTICLE)

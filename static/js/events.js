@@ -9,7 +9,6 @@
     weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit"
   });
   var timeOnly = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZoneName: "short" });
-  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   document.querySelectorAll(".event-when").forEach(function (list) {
     var startElement = list.querySelector("[data-event-start]");
@@ -23,8 +22,7 @@
     if (isNaN(start.getTime()) || isNaN(end.getTime())) {
       return;
     }
-    target.textContent = dayAndTime.format(start) + " – " + timeOnly.format(end) +
-      (zone ? " (" + zone.replace(/_/g, " ") + ")" : "");
+    target.textContent = dayAndTime.format(start) + " – " + timeOnly.format(end);
     list.querySelectorAll(".your-time").forEach(function (element) {
       element.hidden = false;
     });

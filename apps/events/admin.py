@@ -85,6 +85,7 @@ class EventAdmin(admin.ModelAdmin):
         "waitlisted",
         "cancelled",
         "is_published",
+        "export_link",
     ]
     list_filter = [WhenFilter, "kind", "is_published", "timezone"]
     search_fields = ["title", "slug", "description", "venue"]
@@ -155,6 +156,11 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description="cancelled", ordering="cancelled_count")
     def cancelled(self, obj):
         return self._registrations_link(obj, Registration.Status.CANCELLED, obj.cancelled_count)
+
+    @admin.display(description="registrants")
+    def export_link(self, obj):
+        url = reverse("admin:events_registration_export")
+        return format_html('<a href="{}?event__id__exact={}">Export CSV/XLSX</a>', url, obj.pk)
 
     @admin.action(description="Create next quarter's training from the selected ones", permissions=["add"])
     def copy_next_quarter(self, request, queryset):

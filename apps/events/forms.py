@@ -40,6 +40,10 @@ class RegistrationForm(forms.ModelForm):
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
 
 
+# /events/past/ is a page of its own, so no event may take its address.
+RESERVED_SLUGS = {"past"}
+
+
 class EventAdminForm(forms.ModelForm):
     """Editors type every time as a wall-clock time in the event's time zone: EventAdmin activates
     that zone (the one being submitted, on a POST) while the form parses and shows the times, and
@@ -74,6 +78,12 @@ class EventAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = [(name, name.replace("_", " ")) for name in timezone_names()]
         self.fields["timezone"].help_text = "The IANA time zone the event is held in; the times above are in it."
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError("“%(slug)s” is a page of its own; choose another slug.", params={"slug": slug})
+        return slug
 
     def clean(self):
         cleaned = super().clean()

@@ -113,6 +113,12 @@ def test_admin_refuses_an_event_without_join_link_or_venue_and_an_unknown_zone(a
     assert Event.objects.count() == 0
 
 
+def test_admin_refuses_the_slug_of_the_past_events_page(admin_client):
+    response = admin_client.post("/admin/events/event/add/", _event_form(slug="past"))
+
+    assert response.context["adminform"].form.errors == {"slug": ["“past” is a page of its own; choose another slug."]}
+
+
 def test_changelist_shows_registration_counts_and_opens_on_upcoming_events(admin_client):
     event = make_event(title="Spring training", capacity=2)
     for _ in range(3):
@@ -129,7 +135,9 @@ def test_changelist_shows_registration_counts_and_opens_on_upcoming_events(admin
         e.title: (e.confirmed_count, e.waitlisted_count, e.cancelled_count) for e in response.context["cl"].result_list
     }
     assert rows == {"Spring training": (2, 1, 0), "Other": (0, 0, 1)}
-    assert f"?event__id__exact={event.pk}&amp;status__exact=waitlisted" in response.content.decode()
+    html = response.content.decode()
+    assert f"?event__id__exact={event.pk}&amp;status__exact=waitlisted" in html
+    assert f'href="/admin/events/registration/export/?event__id__exact={event.pk}"' in html
     past = admin_client.get("/admin/events/event/", {"when": "past"})
     assert [e.title for e in past.context["cl"].result_list] == ["Old one"]
 

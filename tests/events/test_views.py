@@ -554,3 +554,21 @@ def test_trainings_nav_item_points_at_events(client):
 
     [link] = elements(html, "a", class_="nav-link active", href="/events/")
     assert (link[2], link[1]["aria-current"]) == ("Trainings", "page")
+
+
+def test_event_and_library_pages_contain_no_inline_script_or_style(client, starter_content):
+    event = make_event()
+    registration = make_registration(event=event)
+
+    for url in [
+        "/events/",
+        "/events/past/",
+        f"/events/{event.slug}/",
+        f"/events/{event.slug}/register/",
+        _cancel_path(registration),
+        "/library/",
+        "/library/the-boy-who-was-raised-as-a-dog/",
+    ]:
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and "<style" not in html and " style=" not in html, url
+        assert html.count("<script") == html.count('<script src="'), url

@@ -160,3 +160,80 @@ def _make_reviewer():
     return get_user_model().objects.create_user(
         username=f"reviewer{n}", email=f"reviewer{n}@example.org", is_staff=True
     )
+
+
+# --- events ---
+
+
+def make_event(**overrides):
+    """A published online case-based training a month from now, unless overridden."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.events.models import Event
+
+    n = _n()
+    values = {
+        "title": f"Case-based training {n}",
+        "slug": f"case-based-training-{n}",
+        "kind": Event.Kind.CASE_BASED,
+        "description": "A 90-minute case conference.",
+        "starts_at": (timezone.now() + timedelta(days=30)).replace(microsecond=0),
+        "timezone": "America/Chicago",
+        "join_url": f"https://meet.example.org/secret-room-{n}",
+        "capacity": 20,
+        "is_published": True,
+    }
+    values.update(overrides)
+    return Event.objects.create(**values)
+
+
+def make_registration(**overrides):
+    """A registration made through the real service (so capacity and the waitlist apply)."""
+    from apps.events.services import registration_create
+
+    n = _n()
+    values = {
+        "name": f"Registrant {n}",
+        "email": f"registrant{n}@example.org",
+        "organisation": "Harbor Child Center",
+        "role": "clinician",
+        "is_nmt_certified": False,
+    }
+    values.update(overrides)
+    if "event" not in values:
+        values["event"] = make_event()
+    return registration_create(**values)
+
+
+# --- library ---
+
+
+def make_topic(**overrides):
+    from apps.library.models import Topic
+
+    n = _n()
+    values = {"name": f"Topic {n}", "slug": f"topic-{n}"}
+    values.update(overrides)
+    return Topic.objects.create(**values)
+
+
+def make_publication(*, topics=(), **overrides):
+    from apps.library.models import Publication
+
+    n = _n()
+    values = {
+        "title": f"Publication {n}",
+        "slug": f"publication-{n}",
+        "authors": "Bruce D. Perry",
+        "year": 2010,
+        "kind": Publication.Kind.ARTICLE,
+        "source": "Journal of Examples",
+        "abstract": f"Abstract of publication {n}.",
+    }
+    values.update(overrides)
+    publication = Publication.objects.create(**values)
+    if topics:
+        publication.topics.set(topics)
+    return publication

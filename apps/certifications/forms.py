@@ -5,7 +5,6 @@ Forms check the shape of the input; services check the rules. Every uploaded fil
 """
 
 import re
-import uuid
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
@@ -219,10 +218,6 @@ class ApplicationForm(forms.ModelForm):
                 if name in self.fields and name not in self.errors:
                     self.add_error(name, f"{program.name} asks for this document. Please choose a file.")
         return cleaned_data
-
-    @property
-    def has_file_inputs_with_errors(self):
-        return bool(self.errors) and bool(self.files)
 
     # Layout
 
@@ -636,7 +631,3 @@ def normalise_reference(value):
     """Upper case, no spaces, and any kind of dash made a hyphen: "nmt–i–2026–00042 " becomes NMT-I-2026-00042."""
     value = re.sub(r"\s+", "", str(value or "")).upper()
     return re.sub(r"[\u2010-\u2015\u2212]", "-", value)
-
-
-def new_submission_key():
-    return uuid.uuid4()

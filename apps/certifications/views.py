@@ -113,9 +113,12 @@ class ProgramListView(ListView):
 
 
 FORMS = {Kind.INDIVIDUAL: IndividualApplicationForm, Kind.SITE: SiteApplicationForm}
-FORM_URLS = {Kind.INDIVIDUAL: "certifications:apply-individual", Kind.SITE: "certifications:apply-site"}
 
 
+# Generous for a person correcting errors and saving drafts; a limit on anyone filling storage.
+@method_decorator(
+    ratelimit(group="certifications:apply", key="ip", rate="30/h", method="POST", block=True), name="post"
+)
 class ApplyView(FormView):
     """A new application (or, in ResumeView, a saved draft): "Submit" needs everything, "Save and
     continue later" only a valid email. The form's hidden `submission_key` ties every POST to one
@@ -146,6 +149,8 @@ class ApplyView(FormView):
         except ValueError as error:
             raise BadRequest("The form is missing its submission key.") from error
         existing = Application.objects.filter(submission_key=key).first()
+        if existing is not None and existing.kind != self.kind:
+            raise BadRequest("The submission key belongs to another form.")
         if existing is not None and (self.draft is None or existing.pk == self.draft.pk):
             if existing.status != Status.DRAFT:
                 return self.redirect_for(existing)
@@ -176,7 +181,7 @@ class ApplyView(FormView):
         form = context["form"]
         context.update(
             kind=self.kind,
-            resuming=self.draft is not None and not self.draft._state.adding,
+            resuming=self.draft is not None,
             draft_valid_days=DRAFT_MAX_AGE.days,
             document_requirements=form.document_requirements(),
             files_lost=form.is_bound and bool(form.errors) and bool(self.request.FILES),

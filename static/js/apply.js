@@ -5,6 +5,7 @@
   "use strict";
 
   var MAX_BYTES = 10 * 1024 * 1024;
+  var MAX_FILES = 8;
 
   var summary = document.getElementById("form-errors");
   if (summary) {
@@ -20,10 +21,20 @@
     var tooLarge = Array.prototype.filter.call(input.files, function (file) {
       return file.size > MAX_BYTES;
     });
-    input.setCustomValidity(
-      tooLarge.length ? "“" + tooLarge[0].name + "” is larger than 10 MB; each file may be at most 10 MB." : ""
-    );
+    var chosen = 0;
+    if (input.form) {
+      Array.prototype.forEach.call(input.form.querySelectorAll("input[type='file']"), function (other) {
+        chosen += other.files ? other.files.length : 0;
+      });
+    }
+    var problem = "";
     if (tooLarge.length) {
+      problem = "“" + tooLarge[0].name + "” is larger than 10 MB; each file may be at most 10 MB.";
+    } else if (chosen > MAX_FILES) {
+      problem = "You have chosen " + chosen + " files; an application holds at most " + MAX_FILES + ".";
+    }
+    input.setCustomValidity(problem);
+    if (problem) {
       input.reportValidity();
     }
   });

@@ -395,3 +395,15 @@ def test_the_form_page_queries_do_not_grow_with_the_number_of_programs(client, d
         make_phase_one(name=f"Level {n}", slug=f"level-{n}")
     with django_assert_max_num_queries(8):
         client.get(URL)
+
+
+def test_application_posts_are_rate_limited_per_ip(client):
+    program = make_phase_one()
+    data = {**individual_form_data(program), "email": "not-an-email"}
+    for _ in range(30):
+        assert client.post(URL, data, REMOTE_ADDR="203.0.113.50").status_code == 200
+
+    response = client.post(URL, data, REMOTE_ADDR="203.0.113.50")
+
+    assert response.status_code == 429
+    assert client.post(URL, data, REMOTE_ADDR="203.0.113.51").status_code == 200

@@ -182,3 +182,16 @@ def test_hostile_site_documents_are_refused_and_nothing_is_kept(client, content,
     assert [e.code for e in response.context["form"].errors.as_data()["document_organisation_chart"]] == [code]
     assert Application.objects.count() == 0
     assert private_files() == []
+
+
+def test_a_key_of_an_individual_draft_cannot_turn_it_into_a_site_application(client):
+    from tests.factories import make_application
+
+    draft = make_application(status=Status.DRAFT, program=make_phase_one(), submission_key="0" * 32)
+    program = make_site_program()
+
+    response = client.post(URL, site_form_data(program, submission_key=str(draft.submission_key), **_files()))
+
+    assert response.status_code == 400
+    draft.refresh_from_db()
+    assert (draft.kind, draft.organisation_name) == ("individual", "")

@@ -282,7 +282,7 @@ class IndividualApplicationForm(ApplicationForm):
             "email": "Email",
             "phone": "Telephone",
             "profession": "Profession",
-            "credential_type": "Licence or credential",
+            "credential_type": "Type of licence or credential",
             "credential_number": "Licence or credential number",
             "credential_issuer": "Issuing body",
             "employer": "Employer or organisation",

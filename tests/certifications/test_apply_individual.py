@@ -52,7 +52,7 @@ def test_form_renders_labelled_fields_in_sections(client):
     found = labels(html)
     assert found["id_full_name"] == "Full name*"
     assert found["id_email"] == "Email*"
-    assert found["id_credential_type"] == "Licence or credential*"
+    assert found["id_credential_type"] == "Type of licence or credential*"
     assert found["id_credential_number"] == "Licence or credential number"
     assert found["id_document_cv"] == "CV / résumé"
     assert found["id_document_licence"] == "Licence or credential"

@@ -144,3 +144,25 @@ def test_starter_programs_fill_the_forms(client, starter_content):
         "NMT Site Certification",
         "NME Site Certification (education)",
     ]
+
+
+def test_certification_pages_contain_no_inline_script_or_style(client):
+    from apps.certifications.models import Status
+    from apps.certifications.tokens import make_token
+    from tests.factories import make_application
+
+    make_phase_one()
+    make_site_program()
+    application = make_application(status=Status.INFO_REQUESTED)
+    urls = [
+        "/certification/",
+        "/apply/individual/",
+        "/apply/site/",
+        "/status/",
+        f"/applications/{make_token(application)}/",
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert "<style" not in html and " style=" not in html, url
+        # Scripts are files, or data for them (json_script), never inline code.
+        assert html.count("<script") == html.count('<script src="') + html.count('type="application/json"'), url

@@ -237,3 +237,91 @@ def make_publication(*, topics=(), **overrides):
     if topics:
         publication.topics.set(topics)
     return publication
+
+
+# --- certifications: applications ---
+
+
+def make_program_with_documents(*, documents=(), **overrides):
+    """A program asking for `documents`, given as (kind, required) pairs."""
+    from apps.certifications.models import ProgramDocument
+
+    program = make_program(**overrides)
+    for kind, required in documents:
+        ProgramDocument.objects.create(program=program, kind=kind, required=required)
+    return program
+
+
+def individual_form_data(program, **overrides):
+    """A complete POST for /apply/individual/ (files go in as overrides, e.g. document_cv=upload(...))."""
+    import uuid
+
+    data = {
+        **{k: v for k, v in INDIVIDUAL_FIELDS.items() if k not in {"consent_privacy", "list_in_registry"}},
+        "program": str(program.pk),
+        "consent_privacy": "on",
+        "list_in_registry": "on",
+        "submission_key": str(uuid.uuid4()),
+        "action": "submit",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def site_form_data(program, **overrides):
+    """A complete POST for /apply/site/."""
+    import uuid
+
+    data = {
+        **{k: v for k, v in SITE_FIELDS.items() if k not in {"consent_privacy", "show_on_map"}},
+        "program": str(program.pk),
+        "consent_privacy": "on",
+        "show_on_map": "on",
+        "submission_key": str(uuid.uuid4()),
+        "action": "submit",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def make_document(application, *, kind="cv", content=None, name="document.pdf"):
+    """A stored document of `application`, through the same code path as an upload."""
+    from apps.certifications.services import application_documents_add
+    from apps.core.uploads import clean_upload
+    from tests.files import pdf_bytes, upload
+
+    clean_file = clean_upload(upload(name, content or pdf_bytes()))
+    application_documents_add(application=application, documents=[(kind, clean_file)])
+    return application.documents.order_by("-pk").first()
+
+
+def private_files():
+    """Every file in private storage, as paths relative to PRIVATE_MEDIA_ROOT."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def make_phase_one(**overrides):
+    """An open individual program like the starter's NMT Phase I: CV and licence required, training
+    certificate optional."""
+    values = {"name": "NMT Phase I", "slug": "nmt-phase-i"}
+    values.update(overrides)
+    return make_program_with_documents(
+        documents=[("cv", True), ("licence", True), ("training_certificate", False)], **values
+    )
+
+
+def make_site_program(**overrides):
+    """An open site program: organisation chart and letter of support required."""
+    values = {"name": "NMT Site Certification", "slug": "nmt-site", "kind": "site"}
+    values.update(overrides)
+    return make_program_with_documents(documents=[("organisation_chart", True), ("letter_of_support", True)], **values)
+
+
+def stored_bytes(document):
+    with document.file.open("rb") as handle:
+        return handle.read()

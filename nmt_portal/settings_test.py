@@ -21,8 +21,8 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = BASE_DIR / "var" / "test" / _worker / "media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test" / _worker / "private"
 STORAGES["private"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    "BACKEND": "apps.core.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
+from apps.core.form_cache import CSRF_PLACEHOLDER, cached_form_page, can_use_cached_form
+
 from .forms import (
     IndividualApplicationForm,
     LookupForm,
@@ -113,6 +115,8 @@ class ProgramListView(ListView):
 
 
 FORMS = {Kind.INDIVIDUAL: IndividualApplicationForm, Kind.SITE: SiteApplicationForm}
+# Stands in for each visitor's own submission key in the shared, cached copy of the blank form.
+BLANK_SUBMISSION_KEY = uuid.UUID("00000000-0000-4000-8000-0000b1a2f0e5")
 
 
 # Generous for a person correcting errors and saving drafts; a limit on anyone filling storage.
@@ -139,7 +143,20 @@ class ApplyView(FormView):
     def get(self, request, *args, **kwargs):
         if not self.programs:
             return self.render_closed()
+        if self.draft is None and can_use_cached_form(request):
+            return cached_form_page(
+                request,
+                key=f"apply:{self.kind}:{request.GET.get('program', '')[:80]}",
+                render=self.render_blank_form,
+                fresh={str(BLANK_SUBMISSION_KEY): lambda: str(uuid.uuid4())},
+            )
         return super().get(request, *args, **kwargs)
+
+    def render_blank_form(self):
+        """The page of a new, empty form with placeholders for the CSRF token and submission key."""
+        self.blank_placeholders = True
+        context = self.get_context_data(csrf_token=CSRF_PLACEHOLDER)
+        return self.response_class(self.request, self.get_template_names(), context).rendered_content
 
     def post(self, request, *args, **kwargs):
         if not self.programs:
@@ -148,6 +165,8 @@ class ApplyView(FormView):
             key = uuid.UUID(request.POST.get("submission_key", ""))
         except ValueError as error:
             raise BadRequest("The form is missing its submission key.") from error
+        if key == BLANK_SUBMISSION_KEY:
+            raise BadRequest("The form's submission key is a placeholder, not a key.")
         existing = Application.objects.filter(submission_key=key).first()
         if existing is not None and existing.kind != self.kind:
             raise BadRequest("The submission key belongs to another form.")
@@ -158,7 +177,10 @@ class ApplyView(FormView):
         return super().post(request, *args, **kwargs)
 
     def get_initial(self):
-        key = self.draft.submission_key if self.draft and self.draft.submission_key else uuid.uuid4()
+        if getattr(self, "blank_placeholders", False):
+            key = BLANK_SUBMISSION_KEY
+        else:
+            key = self.draft.submission_key if self.draft and self.draft.submission_key else uuid.uuid4()
         initial = {"submission_key": key}
         if self.draft is None:
             slug = self.request.GET.get("program")

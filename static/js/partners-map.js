@@ -87,6 +87,16 @@
     return root;
   }
 
+  // markercluster's own icon, plus a name for screen readers ("12 partners here: select to zoom in").
+  function clusterIcon(cluster) {
+    var count = cluster.getChildCount();
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var inner = element("div", "", "");
+    inner.appendChild(element("span", "", String(count)));
+    inner.appendChild(element("span", "visually-hidden", " partners here: select to zoom in"));
+    return L.divIcon({ html: inner, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });
+  }
+
   function initDirectory(config) {
     var wrap = document.getElementById("partners-map-wrap");
     var container = document.getElementById("partners-map");
@@ -103,7 +113,7 @@
       status.textContent = "The map background could not be loaded. The markers and the list below still work.";
     });
     var icon = markerIcon(config);
-    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, iconCreateFunction: clusterIcon });
     map.addLayer(cluster);
     var markers = {};
     var latest = { geojson: 0, list: 0 };
@@ -164,9 +174,14 @@
             markers[properties.slug] = marker;
             return marker;
           });
-          cluster.addLayers(layers);
+          cluster.addLayers(layers); // in chunks, so the page stays responsive with thousands
           if (layers.length) {
-            map.fitBounds(cluster.getBounds(), { padding: [30, 30], maxZoom: 10 });
+            var bounds = L.latLngBounds(
+              layers.map(function (marker) {
+                return marker.getLatLng();
+              })
+            );
+            map.fitBounds(bounds, { padding: [30, 30], maxZoom: 10 });
           } else {
             map.setView(WORLD.center, WORLD.zoom);
           }
@@ -174,7 +189,8 @@
           container.removeAttribute("aria-busy");
           enhanceList();
         })
-        .catch(function () {
+        .catch(function (error) {
+          console.warn(error);
           container.removeAttribute("aria-busy");
           status.textContent = "The map could not load the partners. The list below is complete.";
         });

@@ -104,9 +104,15 @@ def certified_sites_without_partner(today=None):
     )
 
 
+# Letters that Unicode does not decompose into a base letter, which slugify() would drop.
+_SPELLED_OUT = str.maketrans(
+    {"Æ": "Ae", "æ": "ae", "Ø": "O", "ø": "o", "ß": "ss", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th"}
+)
+
+
 def unique_slug(name, *, taken=None):
     """A slug for `name` that no partner uses yet (`taken` adds slugs reserved in this batch)."""
-    base = slugify(name)[:100] or "partner"
+    base = slugify(name.translate(_SPELLED_OUT))[:100] or "partner"
     taken = set(taken or ())
     existing = set(Partner.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | taken
     slug, n = base, 2

@@ -140,7 +140,7 @@
         var name = item.querySelector("h3").textContent;
         var button = element("button", "btn btn-sm btn-outline-primary partner-show-on-map d-block", "Show on map");
         button.type = "button";
-        button.setAttribute("aria-label", "Show " + name + " on the map");
+        button.setAttribute("aria-label", "Show on map: " + name);
         button.addEventListener("click", function () {
           showOnMap(slug);
         });

@@ -94,7 +94,7 @@ def test_show_on_map_opens_the_popup_with_the_badge(page, partners):
     block_tiles(page)
     page.goto("/partners/")
 
-    page.get_by_role("button", name="Show Sydney Trauma Clinic on the map").click()
+    page.get_by_role("button", name="Show on map: Sydney Trauma Clinic").click()
 
     popup = page.locator(".leaflet-popup-content .partner-popup")
     expect(popup.locator(".partner-popup-name a")).to_have_text("Sydney Trauma Clinic")

@@ -234,6 +234,16 @@ def test_detail_shows_contact_details_badge_and_map(client):
     assert elements(html, "div", id="partner-map")[0][1]["aria-label"] == "Map showing where Harbor Family Services is"
 
 
+def test_detail_page_costs_one_query(client, django_assert_num_queries):
+    make_partner(slug="harbor", kind=Partner.Kind.SITE, certificate=make_site_certificate())
+    client.get("/partners/harbor/")  # warm the cached site settings
+
+    with django_assert_num_queries(1):
+        response = client.get("/partners/harbor/")
+
+    assert response.context["partner"].is_certified is True
+
+
 def test_practice_page_never_shows_the_street_address_or_exact_point(client):
     make_partner(
         name="Dr Lee's practice",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("apps.certifications.urls")),
     path("", include("apps.events.urls")),
     path("", include("apps.library.urls")),
+    path("", include("apps.partners.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

@@ -325,3 +325,33 @@ def make_site_program(**overrides):
 def stored_bytes(document):
     with document.file.open("rb") as handle:
         return handle.read()
+
+
+# --- partners ---
+
+
+def make_partner(**overrides):
+    """A published organisation in Houston unless overridden."""
+    from decimal import Decimal
+
+    from apps.partners.models import Partner
+
+    n = _n()
+    values = {
+        "name": f"Partner {n}",
+        "slug": f"partner-{n}",
+        "kind": Partner.Kind.ORGANISATION,
+        "city": "Houston",
+        "region": "Texas",
+        "country": "US",
+        "latitude": Decimal("29.760427"),
+        "longitude": Decimal("-95.369803"),
+        "is_published": True,
+    }
+    values.update(overrides)
+    return Partner.objects.create(**values)
+
+
+def make_site_certificate(**overrides):
+    """An active site certificate, issued through the real approval services."""
+    return make_application(status="approved", program=make_program(kind="site"), **overrides).certificate

@@ -13,22 +13,93 @@ from .models import Application, ApplicationEvent, Certificate, Kind, Program, R
 
 OPTIONS = {"applications": (100_000, "certification applications over five years (about a third approved)")}
 
-FIRST = ["Dana", "Sam", "Jordan", "Maria", "Aisha", "Kenji", "Ola", "Ingrid", "Priya", "Tomás", "Grace", "Liam",
-         "Noah", "Emma", "Yusuf", "Chloé", "Mateo", "Sofia", "Hannah", "Arjun"]
-LAST = ["Whitfield", "Nguyen", "Smith", "García", "Okafor", "Hansen", "Rossi", "Kowalski", "Tanaka", "Brown",
-        "Singh", "Müller", "Dubois", "Johansson", "O'Neill", "Kim", "Silva", "Cohen", "Haddad", "Walker"]
-PLACES = [("US", "Houston"), ("US", "Chicago"), ("US", "Seattle"), ("CA", "Calgary"), ("CA", "Toronto"),
-          ("GB", "Leeds"), ("IE", "Cork"), ("NO", "Oslo"), ("SE", "Malmö"), ("AU", "Adelaide"),
-          ("NZ", "Wellington"), ("DE", "Hamburg"), ("NL", "Utrecht"), ("ZA", "Cape Town")]
-PROFESSIONS = ["Clinical psychologist", "Social worker", "Occupational therapist", "Psychiatrist", "Counsellor",
-               "Family therapist", "Teacher", "Paediatrician"]
+FIRST = [
+    "Dana",
+    "Sam",
+    "Jordan",
+    "Maria",
+    "Aisha",
+    "Kenji",
+    "Ola",
+    "Ingrid",
+    "Priya",
+    "Tomás",
+    "Grace",
+    "Liam",
+    "Noah",
+    "Emma",
+    "Yusuf",
+    "Chloé",
+    "Mateo",
+    "Sofia",
+    "Hannah",
+    "Arjun",
+]
+LAST = [
+    "Whitfield",
+    "Nguyen",
+    "Smith",
+    "García",
+    "Okafor",
+    "Hansen",
+    "Rossi",
+    "Kowalski",
+    "Tanaka",
+    "Brown",
+    "Singh",
+    "Müller",
+    "Dubois",
+    "Johansson",
+    "O'Neill",
+    "Kim",
+    "Silva",
+    "Cohen",
+    "Haddad",
+    "Walker",
+]
+PLACES = [
+    ("US", "Houston"),
+    ("US", "Chicago"),
+    ("US", "Seattle"),
+    ("CA", "Calgary"),
+    ("CA", "Toronto"),
+    ("GB", "Leeds"),
+    ("IE", "Cork"),
+    ("NO", "Oslo"),
+    ("SE", "Malmö"),
+    ("AU", "Adelaide"),
+    ("NZ", "Wellington"),
+    ("DE", "Hamburg"),
+    ("NL", "Utrecht"),
+    ("ZA", "Cape Town"),
+]
+PROFESSIONS = [
+    "Clinical psychologist",
+    "Social worker",
+    "Occupational therapist",
+    "Psychiatrist",
+    "Counsellor",
+    "Family therapist",
+    "Teacher",
+    "Paediatrician",
+]
 ORG_WORDS = ["Harbor", "Northside", "Lakeside", "Pine Valley", "Riverbend", "Sunrise", "Oak Hill", "Bayview"]
-ORG_KINDS = [("clinic", "Family Clinic"), ("school", "Academy"), ("residential", "Residential Centre"),
-             ("child_welfare", "Child Services"), ("hospital", "Children's Hospital")]
+ORG_KINDS = [
+    ("clinic", "Family Clinic"),
+    ("school", "Academy"),
+    ("residential", "Residential Centre"),
+    ("child_welfare", "Child Services"),
+    ("hospital", "Children's Hospital"),
+]
 # Status mix of five years of applications: most decided, a working queue of recent ones.
 STATUS_WEIGHTS = [
-    (Status.APPROVED, 33), (Status.REJECTED, 6), (Status.WITHDRAWN, 4), (Status.SUBMITTED, 3),
-    (Status.IN_REVIEW, 3), (Status.INFO_REQUESTED, 1), (Status.DRAFT, 2),
+    (Status.APPROVED, 33),
+    (Status.REJECTED, 6),
+    (Status.WITHDRAWN, 4),
+    (Status.SUBMITTED, 3),
+    (Status.IN_REVIEW, 3),
+    (Status.INFO_REQUESTED, 1),
+    (Status.DRAFT, 2),
 ]
 
 
@@ -144,7 +215,9 @@ def _timeline(application, rng):
     elif application.status != Status.SUBMITTED:
         steps.append((Status.SUBMITTED, Status.IN_REVIEW, application.assigned_to, ""))
         if application.status == Status.INFO_REQUESTED:
-            steps.append((Status.IN_REVIEW, Status.INFO_REQUESTED, application.assigned_to, "Please send your licence."))
+            steps.append(
+                (Status.IN_REVIEW, Status.INFO_REQUESTED, application.assigned_to, "Please send your licence.")
+            )
         elif application.status == Status.APPROVED:
             steps.append((Status.IN_REVIEW, Status.APPROVED, application.assigned_to, ""))
         elif application.status == Status.REJECTED:
@@ -153,8 +226,12 @@ def _timeline(application, rng):
     for from_status, to_status, actor, message in steps:
         events.append(
             ApplicationEvent(
-                application=application, created_at=at, actor=actor,
-                from_status=from_status, to_status=to_status, message=message,
+                application=application,
+                created_at=at,
+                actor=actor,
+                from_status=from_status,
+                to_status=to_status,
+                message=message,
             )
         )
         at = min(at + timedelta(days=rng.uniform(0.5, 20)), application.decided_at or at + timedelta(days=30))

@@ -130,7 +130,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Only staff have sessions; keeping them in PostgreSQL alone means a Redis outage never logs anyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Public pages served to anonymous visitors from the cache (apps/core/page_cache.py). Saving any
 # of PUBLIC_CONTENT_MODELS (app labels or app.model) invalidates them at once; the timeout bounds

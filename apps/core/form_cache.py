@@ -6,6 +6,8 @@ page is rendered once with placeholders, cached under the public content version
 program shows at once), and each request gets a copy with its own CSRF token and fresh values.
 """
 
+import contextlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -27,11 +29,16 @@ def cached_form_page(request, *, key, render, fresh=None, timeout=3600):
     `render()` returns the page's HTML, rendered with `csrf_token=CSRF_PLACEHOLDER` in its
     context; `fresh` maps other placeholders to callables giving each request its own value.
     """
-    cache_key = f"form-page:{content_version()}:{key}"
-    html = cache.get(cache_key)
+    try:
+        cache_key = f"form-page:{content_version()}:{key}"
+        html = cache.get(cache_key)
+    except Exception:  # the cache is down: render, as if nothing were cached
+        cache_key, html = None, None
     if html is None:
         html = render()
-        cache.set(cache_key, html, timeout)
+        if cache_key:
+            with contextlib.suppress(Exception):
+                cache.set(cache_key, html, timeout)
     html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     for placeholder, make_value in (fresh or {}).items():
         html = html.replace(placeholder, make_value())

@@ -1,5 +1,7 @@
 """Shared model bases, the site's contact settings and the starter-content ledger."""
 
+import contextlib
+
 from django.core.cache import cache
 from django.db import models
 
@@ -49,15 +51,21 @@ class SiteSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         # The footer is on every page; readers take it from the cache.
-        cache.delete(SITE_SETTINGS_CACHE_KEY)
+        with contextlib.suppress(Exception):
+            cache.delete(SITE_SETTINGS_CACHE_KEY)
 
     @classmethod
     def load(cls):
-        """The settings row, from the cache when possible; an unsaved default when none exists."""
-        settings = cache.get(SITE_SETTINGS_CACHE_KEY)
+        """The settings row, from the cache when possible (the database when the cache is down);
+        an unsaved default when none exists."""
+        try:
+            settings = cache.get(SITE_SETTINGS_CACHE_KEY)
+        except Exception:
+            return cls.objects.filter(pk=1).first() or cls(pk=1)
         if settings is None:
             settings = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(SITE_SETTINGS_CACHE_KEY, settings, timeout=None)
+            with contextlib.suppress(Exception):
+                cache.set(SITE_SETTINGS_CACHE_KEY, settings, timeout=None)
         return settings
 
 

@@ -9,16 +9,21 @@ model bumps the version, so edits show at once; the TTL bounds what changes with
 
 import contextlib
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import has_vary_header
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "page-cache:version"
 
 
 def content_version():
+    """The current version of public content; raises if the cache is unreachable."""
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, timeout=None)
@@ -26,11 +31,15 @@ def content_version():
     return version
 
 
-def bump_content_version(**kwargs):
+def bump_content_version():
+    """Invalidate every cached public page. A cache outage must never fail the write that called it."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): start again above any old version
-        cache.set(VERSION_KEY, 2, timeout=None)
+        with contextlib.suppress(Exception):
+            cache.set(VERSION_KEY, 2, timeout=None)
+    except Exception:
+        logger.warning("Could not invalidate the page cache: the cache is unreachable.")
 
 
 def _is_public_content(sender):
@@ -43,7 +52,8 @@ def _is_public_content(sender):
 
 def _on_change(sender, **kwargs):
     if _is_public_content(sender):
-        bump_content_version()
+        # After the commit: a page cached between the bump and the commit would otherwise keep the old content.
+        transaction.on_commit(bump_content_version)
 
 
 def connect_signals():
@@ -69,8 +79,8 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self._request_is_cacheable(request):
             return self.get_response(request)
-        key = self._key(request)
         try:
+            key = self._key(request)
             response = cache.get(key)
         except Exception:  # a cache outage must never take pages down
             return self.get_response(request)

@@ -28,12 +28,13 @@ def test_each_visitor_gets_their_own_csrf_token_and_submission_key(client, djang
     assert KEY.sub("", CSRF.sub("", first)) == KEY.sub("", CSRF.sub("", second))
 
 
-def test_editing_a_program_shows_in_the_form_at_once(client):
+def test_editing_a_program_shows_in_the_form_at_once(client, django_capture_on_commit_callbacks):
     program = make_program(name="NMT Phase I", slug="phase-1")
     client.get("/apply/individual/")
 
-    program.name = "NMT Phase I (2027 edition)"
-    program.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        program.name = "NMT Phase I (2027 edition)"
+        program.save()
 
     assert "NMT Phase I (2027 edition)" in client.get("/apply/individual/").content.decode()
 

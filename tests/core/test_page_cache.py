@@ -24,22 +24,24 @@ def test_anonymous_public_page_is_served_from_the_cache_without_queries(client, 
     assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
 
 
-def test_saving_public_content_invalidates_cached_pages(client):
+def test_saving_public_content_invalidates_cached_pages(client, django_capture_on_commit_callbacks):
     question = make_question(question="Old wording?", slug="q")
     client.get("/faq/")
 
-    question.question = "New wording?"
-    question.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        question.question = "New wording?"
+        question.save()
 
     response = client.get("/faq/")
     assert response["X-Page-Cache"] == "miss"
     assert "New wording?" in response.content.decode()
 
 
-def test_editing_the_footer_invalidates_cached_pages(client):
+def test_editing_the_footer_invalidates_cached_pages(client, django_capture_on_commit_callbacks):
     client.get("/")
 
-    SiteSettings.objects.create(contact_phone="555-0199")
+    with django_capture_on_commit_callbacks(execute=True):
+        SiteSettings.objects.create(contact_phone="555-0199")
 
     assert "555-0199" in client.get("/").content.decode()
 
@@ -73,3 +75,35 @@ def test_other_paths_and_methods_are_not_cached(client):
     assert "X-Page-Cache" not in client.get("/healthz")
     assert "X-Page-Cache" not in client.post("/faq/")
     assert "X-Page-Cache" not in client.get("/no-such-page/")
+
+
+def test_invalidation_waits_for_the_commit(client, django_capture_on_commit_callbacks):
+    question = make_question(question="Before?", slug="before")
+    client.get("/faq/")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        question.question = "After?"
+        question.save()
+
+    assert client.get("/faq/")["X-Page-Cache"] == "hit"
+    for callback in callbacks:
+        callback()
+    assert "After?" in client.get("/faq/").content.decode()
+
+
+def test_a_cache_outage_neither_fails_writes_nor_takes_pages_down(client, settings, django_capture_on_commit_callbacks):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        question = make_question(question="Still saved?", slug="saved")
+
+    assert client.get("/faq/").status_code == 200
+    assert "Still saved?" in client.get("/faq/").content.decode()
+    question.refresh_from_db()
+    assert question.question == "Still saved?"

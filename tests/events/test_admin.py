@@ -149,7 +149,7 @@ def test_changelist_query_count_does_not_grow_with_events(admin_client, django_a
         make_registration(event=event)
     admin_client.get("/admin/events/event/")
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = admin_client.get("/admin/events/event/")
 
     assert len(response.context["cl"].result_list) == events

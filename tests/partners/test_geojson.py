@@ -291,5 +291,6 @@ def test_cache_outage_after_commit_does_not_fail_the_write(settings, django_capt
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.partner_save(partner=partner)
 
-    assert len(callbacks) == 1
+    # The GeoJSON version bump (and the page cache's) ran after the commit and swallowed the outage.
+    assert "bump_version" in [callback.__name__ for callback in callbacks]
     assert Partner.objects.get().name == "Saved anyway"

@@ -464,3 +464,64 @@ class Certificate(TimeStampedModel):
 
     def days_to_expiry(self, today=None):
         return (self.expires_on - (today or timezone.localdate())).days
+
+
+# EMAIL TEXTS
+
+
+class EmailEvent(models.TextChoices):
+    """The emails staff can reword (EmailTemplate); each names its standard file template."""
+
+    APPLICATION_SUBMITTED = "application_submitted", "Application received"
+    APPLICATION_REVIEW_STARTED = "application_review_started", "Review started"
+    APPLICATION_INFO_REQUESTED = "application_info_requested", "Information requested"
+    APPLICATION_APPROVED = "application_approved", "Application approved (certificate issued)"
+    APPLICATION_REJECTED = "application_rejected", "Application rejected"
+    APPLICATION_WITHDRAWN = "application_withdrawn", "Application withdrawn"
+    APPLICATION_REOPENED = "application_reopened", "Decision reopened"
+    CERTIFICATE_REMINDER_90 = "certificate_reminder_90", "Certificate expires in 90 days"
+    CERTIFICATE_REMINDER_30 = "certificate_reminder_30", "Certificate expires in 30 days"
+    CERTIFICATE_REMINDER_0 = "certificate_reminder_0", "Certificate expires today"
+    CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
+
+
+class EmailTemplate(models.Model):
+    """Staff's own wording of one email to applicants or certificate holders.
+
+    Empty fields mean the standard text (the file template `certifications/email/<event>.txt`).
+    A custom text is rendered by `emails.py` in a sandbox: only the variables listed for its event,
+    only plain values, no template tags beyond `if` and comments.
+    """
+
+    event = models.CharField(max_length=40, choices=EmailEvent, unique=True, editable=False)
+    subject = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty for the standard subject. Placeholders work here too."
+    )
+    body = models.TextField(
+        "text", blank=True, max_length=10000, help_text="Leave empty for the standard text (shown below)."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["event"]
+        verbose_name = "email text"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(event__in=EmailEvent.values), name="email_template_event_valid"),
+        ]
+
+    def __str__(self):
+        return self.get_event_display()
+
+    @property
+    def is_customised(self):
+        return bool(self.subject.strip() or self.body.strip())

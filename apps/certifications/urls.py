@@ -15,7 +15,9 @@ urlpatterns = [
     path("applications/<str:token>/", views.not_built, name="status"),
     path("status/", views.not_built, name="lookup"),
     # Registry and verification (issue 4)
-    path("registry/", views.not_built, name="registry"),
-    path("verify/<str:number>.json", views.not_built, name="verify-json"),
-    path("verify/<str:number>/", views.not_built, name="verify"),
+    path("registry/", views.RegistryView.as_view(), name="registry"),
+    path("verify/", views.VerifyLookupView.as_view(), name="verify-lookup"),
+    path("verify/<str:number>.json", views.VerifyJsonView.as_view(), name="verify-json"),
+    path("verify/<str:number>/", views.VerifyView.as_view(), name="verify"),
+    path("certificates/<str:token>/", views.CertificateView.as_view(), name="certificate"),
 ]

@@ -107,11 +107,11 @@ def dashboard_stats(*, today=None):
     by_status = [(label, counts.get(value, 0), value) for value, label in Status.choices]
 
     buckets = {}
-    for low, high, label in AGE_BUCKETS:
+    for index, (low, high, _) in enumerate(AGE_BUCKETS):
         condition = Q(submitted_at__lte=now - timedelta(days=low))
         if high is not None:
             condition &= Q(submitted_at__gt=now - timedelta(days=high))
-        buckets[label] = Count("pk", filter=condition)
+        buckets[f"bucket_{index}"] = Count("pk", filter=condition)
     ages = Application.objects.awaiting_review().aggregate(**buckets)
 
     year_ago = now - timedelta(days=365)
@@ -135,7 +135,7 @@ def dashboard_stats(*, today=None):
     return {
         "by_status": by_status,
         "total": sum(counts.values()),
-        "awaiting_by_age": [(label, ages[label]) for _, _, label in AGE_BUCKETS],
+        "awaiting_by_age": [(label, ages[f"bucket_{i}"]) for i, (_, _, label) in enumerate(AGE_BUCKETS)],
         "awaiting_total": sum(ages.values()),
         "median_days": median_days,
         "chart": submissions_chart(counts_by_month, months),

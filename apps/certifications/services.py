@@ -16,6 +16,7 @@ from django.utils import timezone
 from .emails import email_queue
 from .models import (
     ALLOWED_TRANSITIONS,
+    DECIDED,
     Application,
     ApplicationEvent,
     ApplicationNote,
@@ -60,16 +61,20 @@ CERTIFICATE_PREFIX = "NMT-C"
 # THE TRANSITION CORE
 
 
-def _transition(application, to_status, *, actor=None, message="", extra=None):
+def _transition(application, to_status, *, actor=None, message="", extra=None, from_statuses=None, verb=None):
     """Move `application` to `to_status` under a row lock; return the fresh, saved row.
 
-    `extra` maps further fields to values saved in the same update. Must run inside a transaction.
+    `extra` maps further fields to values saved in the same update. `from_statuses` narrows the
+    table for an action that reaches a status also reached otherwise (starting a review and
+    reopening a decision both lead to "in review"); `verb` names the action in the refusal.
+    Must run inside a transaction.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if to_status not in ALLOWED_TRANSITIONS[locked.status]:
+    allowed = to_status in ALLOWED_TRANSITIONS[locked.status]
+    if not allowed or (from_statuses is not None and locked.status not in from_statuses):
         raise InvalidTransition(
             f"Application {locked.reference or '(draft)'} is {locked.get_status_display().lower()}; "
-            f"it cannot be {_VERB[to_status]} now."
+            f"it cannot be {verb or _VERB[to_status]} now."
         )
     from_status = locked.status
     locked.status = to_status
@@ -170,7 +175,7 @@ def application_start_review(*, application, reviewer):
     and tell the applicant that the review has started."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     extra = {} if locked.assigned_to_id else {"assigned_to": reviewer}
-    application = _transition(locked, Status.IN_REVIEW, actor=reviewer, extra=extra)
+    application = _transition(locked, Status.IN_REVIEW, actor=reviewer, extra=extra, from_statuses={Status.SUBMITTED})
     _email_applicant(application, "review_started")
     return application
 
@@ -223,7 +228,15 @@ def application_reopen(*, application, user, reason):
     if not user.has_perm(REOPEN_PERMISSION):
         raise InvalidTransition("Only site administrators can reopen a decision.")
     reason = _require(reason, "A reason for reopening")
-    application = _transition(application, Status.IN_REVIEW, actor=user, message=reason, extra={"decided_at": None})
+    application = _transition(
+        application,
+        Status.IN_REVIEW,
+        actor=user,
+        message=reason,
+        extra={"decided_at": None},
+        from_statuses=DECIDED,
+        verb="reopened",
+    )
     certificate = Certificate.objects.select_for_update().filter(application=application).first()
     if certificate and certificate.status != Certificate.Status.REVOKED:
         _revoke(certificate, user=user, reason=f"Decision reopened: {reason}")

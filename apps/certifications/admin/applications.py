@@ -18,8 +18,6 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_countries import countries
-from import_export.admin import ExportActionMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
@@ -33,6 +31,8 @@ from ..models import (
 )
 from ..resources import ApplicationResource
 from ..tokens import status_url
+from .exports import ExportSelectedMixin
+from .history import ReadOnlyHistoryMixin
 
 # APPLICATIONS: the review queue
 
@@ -298,7 +298,7 @@ SITE_FIELDSETS = [
 
 
 @admin.register(Application)
-class ApplicationAdmin(ExportActionMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryAdmin):
     list_display = [
         "reference_display",
         "applicant",
@@ -306,7 +306,7 @@ class ApplicationAdmin(ExportActionMixin, SimpleHistoryAdmin):
         "status",
         "submitted_at",
         "days_waiting_display",
-        "assigned_to",
+        "reviewer",
     ]
     list_display_links = ["reference_display", "applicant"]
     list_filter = [
@@ -324,10 +324,8 @@ class ApplicationAdmin(ExportActionMixin, SimpleHistoryAdmin):
     list_per_page = 50
     # The queue is filtered; counting all 100,000 rows again on every page helps nobody.
     show_full_result_count = False
-    actions = ["start_review", "assign_to_me", "export_admin_action"]
+    actions = ["start_review", "assign_to_me", "export_selected"]
     resource_classes = [ApplicationResource]
-    export_formats = [CSV, XLSX]
-    show_change_form_export = False
     change_form_template = "admin/certifications/application/change_form.html"
     change_list_template = "admin/certifications/application/change_list.html"
     history_list_display = ["status"]
@@ -341,18 +339,6 @@ class ApplicationAdmin(ExportActionMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Nobody deletes an application in the admin: it is the record of a decision (withdraw instead).
         return False
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # A past version is for reading: reverting would write status and answers behind the services' back.
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         """Nothing on the application page is edited through the form (every field is read-only)."""
@@ -368,11 +354,6 @@ class ApplicationAdmin(ExportActionMixin, SimpleHistoryAdmin):
             return ["submitted_at", "pk"]
         return ["-submitted_at", "-pk"]
 
-    def get_valid_export_item_pks(self, request):
-        # Only the posted ones, and only those this admin shows (the default lists every row).
-        posted = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
-        return self.get_queryset(request).filter(pk__in=posted).values_list("pk", flat=True)
-
     @admin.display(description="reference", ordering="reference")
     def reference_display(self, obj):
         return obj.reference or "(draft)"
@@ -380,6 +361,11 @@ class ApplicationAdmin(ExportActionMixin, SimpleHistoryAdmin):
     @admin.display(description="applicant or organisation", ordering=Concat("full_name", "organisation_name"))
     def applicant(self, obj):
         return obj.applicant_name
+
+    @admin.display(description="assigned reviewer", ordering="assigned_to__username")
+    def reviewer(self, obj):
+        user = obj.assigned_to
+        return (user.get_full_name() or user.get_username()) if user else "—"
 
     @admin.display(description="days waiting", ordering="submitted_at")
     def days_waiting_display(self, obj):

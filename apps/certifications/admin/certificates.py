@@ -11,8 +11,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from import_export.admin import ExportActionMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
@@ -21,6 +19,8 @@ from ..models import (
 )
 from ..resources import CertificateResource
 from ..tokens import certificate_url
+from .exports import ExportSelectedMixin
+from .history import ReadOnlyHistoryMixin
 
 # CERTIFICATES
 
@@ -65,7 +65,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ExportActionMixin, SimpleHistoryAdmin):
+class CertificateAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryAdmin):
     list_display = [
         "number",
         "holder_name",
@@ -83,10 +83,8 @@ class CertificateAdmin(ExportActionMixin, SimpleHistoryAdmin):
     date_hierarchy = "issued_on"
     list_per_page = 50
     show_full_result_count = False
-    actions = ["export_admin_action"]
+    actions = ["export_selected"]
     resource_classes = [CertificateResource]
-    export_formats = [CSV, XLSX]
-    show_change_form_export = False
     change_form_template = "admin/certifications/certificate/change_form.html"
     fields = [
         ("number", "status_display"),
@@ -120,21 +118,6 @@ class CertificateAdmin(ExportActionMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # A certificate number once issued stays verifiable; revoke instead.
         return False
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def get_valid_export_item_pks(self, request):
-        posted = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
-        return self.get_queryset(request).filter(pk__in=posted).values_list("pk", flat=True)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("program", "application", "revoked_by")

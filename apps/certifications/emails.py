@@ -118,20 +118,19 @@ def compile_custom(source, *, event):
         template = _SANDBOX.from_string(source)
     except TemplateSyntaxError as error:
         raise ValidationError("This text is not valid template syntax: %(error)s", params={"error": error}) from error
-    allowed_roots = {name.split(".")[0] for name in VARIABLES.get(event, APPLICATION_VARIABLES)}
+    allowed = set(VARIABLES.get(event, APPLICATION_VARIABLES))
     for node in template.nodelist.get_nodes_by_type(object):
         if not isinstance(node, _ALLOWED_NODES):
+            token = getattr(node, "token", None)
             raise ValidationError(
                 "Only {{ variables }}, {%% if %%} and {%% comment %%} may be used; “%(tag)s” is not allowed.",
-                params={"tag": (getattr(node, "token", None) and node.token.contents) or type(node).__name__},
+                params={"tag": token.contents if token else type(node).__name__},
             )
         if isinstance(node, VariableNode):
-            variable = node.filter_expression.var
-            lookups = getattr(variable, "lookups", None)
-            if lookups and lookups[0] not in allowed_roots:
+            lookups = getattr(node.filter_expression.var, "lookups", None)
+            if lookups and ".".join(lookups) not in allowed:
                 raise ValidationError(
-                    "“%(name)s” is not one of the placeholders of this email.",
-                    params={"name": ".".join(lookups)},
+                    "“%(name)s” is not one of the placeholders of this email.", params={"name": ".".join(lookups)}
                 )
     return template
 

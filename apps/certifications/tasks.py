@@ -42,11 +42,12 @@ def next_run_at(after):
 
 
 def schedule_certificate_reminders(*, after=None):
-    """Queue the next daily run on the worker unless one is already waiting; return it or None."""
+    """Queue the next daily run on the worker unless one is already waiting; return when it runs, or None."""
     waiting = DBTaskResult.objects.filter(
         task_path=send_certificate_reminders.module_path, status=TaskResultStatus.READY, run_after__gt=timezone.now()
     )
     if waiting.exists():
         return None
     run_after = next_run_at(after or timezone.now())
-    return send_certificate_reminders.using(run_after=run_after).enqueue(reschedule=True)
+    send_certificate_reminders.using(run_after=run_after).enqueue(reschedule=True)
+    return run_after

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from apps.certifications.services import certificates_daily
 from apps.certifications.tasks import schedule_certificate_reminders, send_certificate_reminders
@@ -22,11 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue=False, schedule=False, **options):
         if schedule:
-            result = schedule_certificate_reminders()
-            if result is None:
+            run_after = schedule_certificate_reminders()
+            if run_after is None:
                 self.stdout.write("A daily run is already scheduled on the worker.")
             else:
-                self.stdout.write(f"Scheduled on the worker for {result.run_after:%Y-%m-%d %H:%M %Z}.")
+                self.stdout.write(
+                    f"Scheduled on the worker, first run at {timezone.localtime(run_after):%Y-%m-%d %H:%M %Z}."
+                )
             return
         if enqueue:
             send_certificate_reminders.enqueue()

@@ -2,7 +2,7 @@
 
 import statistics
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q
@@ -123,7 +123,7 @@ def dashboard_stats(*, today=None):
     months = _month_starts(today, MONTHS)
     per_month = (
         Application.objects.submitted()
-        .filter(submitted_at__date__gte=months[0])
+        .filter(submitted_at__gte=timezone.make_aware(datetime.combine(months[0], time.min)))
         .annotate(month=TruncMonth("submitted_at"))
         .values("month")
         .annotate(n=Count("pk"))

@@ -262,6 +262,10 @@ class Application(TimeStampedModel):
             models.Index(fields=["assigned_to", "status"], name="application_reviewer_idx"),
             models.Index(fields=["program", "status"], name="application_program_idx"),
             models.Index(fields=["country"], name="application_country_idx"),
+            # The queue's order (oldest first, newest first for the other views), walked instead of sorted.
+            models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
+            # Admin search (reference, names, email) also has trigram GIN indexes on PostgreSQL, made by
+            # migration 0003 outside the model state because SQLite cannot have them.
         ]
 
     def __str__(self):
@@ -443,6 +447,8 @@ class Certificate(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "expires_on"], name="certificate_validity_idx"),
             models.Index(fields=["listed_publicly", "kind", "country"], name="certificate_registry_idx"),
+            # The admin list's order (newest first), walked backwards instead of sorted.
+            models.Index(fields=["issued_on", "number"], name="certificate_issued_idx"),
         ]
 
     def __str__(self):
@@ -494,11 +500,12 @@ class EmailTemplate(models.Model):
     """
 
     event = models.CharField(max_length=40, choices=EmailEvent, unique=True, editable=False)
-    subject = models.CharField(
-        max_length=200, blank=True, help_text="Leave empty for the standard subject. Placeholders work here too."
-    )
+    subject = models.CharField(max_length=200, blank=True, help_text="Placeholders work here too.")
     body = models.TextField(
-        "text", blank=True, max_length=10000, help_text="Leave empty for the standard text (shown below)."
+        "text",
+        blank=True,
+        max_length=10000,
+        help_text="Starts from the standard text. Empty both fields to return to the standard wording.",
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

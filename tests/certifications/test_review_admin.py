@@ -49,7 +49,7 @@ def test_queue_opens_on_what_awaits_review_oldest_first(client, reviewer):
         "Applicant or organisation",
         "Program",
         "Status",
-        "Submitted at",
+        "Submitted",
         "Days waiting",
         "Assigned reviewer",
     ]

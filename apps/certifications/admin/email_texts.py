@@ -18,7 +18,10 @@ class EmailTemplateForm(forms.ModelForm):
     class Meta:
         model = EmailTemplate
         fields = ["subject", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 22, "cols": 90, "class": "vLargeTextField"})}
+        widgets = {
+            "subject": forms.TextInput(attrs={"size": 90, "class": "vLargeTextField"}),
+            "body": forms.Textarea(attrs={"rows": 22, "cols": 90, "class": "vLargeTextField"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

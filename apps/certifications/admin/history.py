@@ -42,6 +42,8 @@ class ReadOnlyHistoryMixin:
     """History pages that list every tracked field's changes and never revert: a revert would
     write status behind the services' back."""
 
+    object_history_list_template = "admin/certifications/object_history_list.html"
+
     def revert_disabled(self, request, obj=None):
         return True
 

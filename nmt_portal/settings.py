@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "apps.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached public page for an anonymous visitor needs none of them.
+    "apps.core.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,6 +132,34 @@ else:
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Public pages served to anonymous visitors from the cache (apps/core/page_cache.py). Saving any
+# of PUBLIC_CONTENT_MODELS (app labels or app.model) invalidates them at once; the timeout bounds
+# what changes without a save, such as a certificate passing its expiry date. 0 switches it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+PUBLIC_PAGE_CACHE_PATHS = [
+    "/",
+    "/faq/",
+    "/pages/",
+    "/certification/",
+    "/registry/",
+    "/verify/",
+    "/partners/",
+    "/partners.geojson",
+    "/events/",
+    "/events.ics",
+    "/library/",
+]
+PUBLIC_CONTENT_MODELS = [
+    "core.sitesettings",
+    "faq",
+    "certifications.program",
+    "certifications.programdocument",
+    "certifications.certificate",
+    "partners",
+    "events",
+    "library",
+]
+
 # AUTHENTICATION
 
 AUTHENTICATION_BACKENDS = [
@@ -173,8 +203,8 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        "BACKEND": "apps.core.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
     },
     "staticfiles": {
         "BACKEND": (
@@ -217,7 +247,8 @@ def mailer_from_url(url):
             "timeout": 20,
         }
     elif config["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
-        mailer["OPTIONS"] = {"file_path": config["EMAIL_FILE_PATH"]}
+        # filemail:///var/mail/nmt is an absolute path; django-environ drops its leading slash.
+        mailer["OPTIONS"] = {"file_path": urlsplit(url).path}
     return mailer
 
 

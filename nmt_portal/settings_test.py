@@ -21,8 +21,8 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = BASE_DIR / "var" / "test" / _worker / "media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test" / _worker / "private"
 STORAGES["private"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    "BACKEND": "apps.core.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
@@ -37,3 +37,6 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Serve static files straight from static/ (no collectstatic), for the browser tests' live server.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tests see every write at once; tests/core/test_page_cache.py switches the page cache on.
+PUBLIC_PAGE_CACHE_SECONDS = 0

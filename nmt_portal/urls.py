@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("apps.faq.urls")),
     path("", include("apps.inquiries.urls")),
     path("", include("apps.certifications.urls")),
+    path("", include("apps.events.urls")),
+    path("", include("apps.library.urls")),
+    path("", include("apps.partners.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

@@ -12,6 +12,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
   $py manage.py load_sample_data
 fi
 
+# A worker stopped mid-claim last time leaves a task RUNNING; nothing else runs yet, so requeue it.
+$py manage.py requeue_stalled_tasks --minutes 0
 $py manage.py db_worker --no-reload &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM

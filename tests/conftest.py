@@ -29,8 +29,8 @@ def _media_roots(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "media"},
         },
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+            "BACKEND": "apps.core.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
         },
     }
 

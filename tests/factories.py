@@ -162,6 +162,201 @@ def _make_reviewer():
     )
 
 
+# --- events ---
+
+
+def make_event(**overrides):
+    """A published online case-based training a month from now, unless overridden."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.events.models import Event
+
+    n = _n()
+    values = {
+        "title": f"Case-based training {n}",
+        "slug": f"case-based-training-{n}",
+        "kind": Event.Kind.CASE_BASED,
+        "description": "A 90-minute case conference.",
+        "starts_at": (timezone.now() + timedelta(days=30)).replace(microsecond=0),
+        "timezone": "America/Chicago",
+        "join_url": f"https://meet.example.org/secret-room-{n}",
+        "capacity": 20,
+        "is_published": True,
+    }
+    values.update(overrides)
+    return Event.objects.create(**values)
+
+
+def make_registration(**overrides):
+    """A registration made through the real service (so capacity and the waitlist apply)."""
+    from apps.events.services import registration_create
+
+    n = _n()
+    values = {
+        "name": f"Registrant {n}",
+        "email": f"registrant{n}@example.org",
+        "organisation": "Harbor Child Center",
+        "role": "clinician",
+        "is_nmt_certified": False,
+    }
+    values.update(overrides)
+    if "event" not in values:
+        values["event"] = make_event()
+    return registration_create(**values)
+
+
+# --- library ---
+
+
+def make_topic(**overrides):
+    from apps.library.models import Topic
+
+    n = _n()
+    values = {"name": f"Topic {n}", "slug": f"topic-{n}"}
+    values.update(overrides)
+    return Topic.objects.create(**values)
+
+
+def make_publication(*, topics=(), **overrides):
+    from apps.library.models import Publication
+
+    n = _n()
+    values = {
+        "title": f"Publication {n}",
+        "slug": f"publication-{n}",
+        "authors": "Bruce D. Perry",
+        "year": 2010,
+        "kind": Publication.Kind.ARTICLE,
+        "source": "Journal of Examples",
+        "abstract": f"Abstract of publication {n}.",
+    }
+    values.update(overrides)
+    publication = Publication.objects.create(**values)
+    if topics:
+        publication.topics.set(topics)
+    return publication
+
+
+# --- certifications: applications ---
+
+
+def make_program_with_documents(*, documents=(), **overrides):
+    """A program asking for `documents`, given as (kind, required) pairs."""
+    from apps.certifications.models import ProgramDocument
+
+    program = make_program(**overrides)
+    for kind, required in documents:
+        ProgramDocument.objects.create(program=program, kind=kind, required=required)
+    return program
+
+
+def individual_form_data(program, **overrides):
+    """A complete POST for /apply/individual/ (files go in as overrides, e.g. document_cv=upload(...))."""
+    import uuid
+
+    data = {
+        **{k: v for k, v in INDIVIDUAL_FIELDS.items() if k not in {"consent_privacy", "list_in_registry"}},
+        "program": str(program.pk),
+        "consent_privacy": "on",
+        "list_in_registry": "on",
+        "submission_key": str(uuid.uuid4()),
+        "action": "submit",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def site_form_data(program, **overrides):
+    """A complete POST for /apply/site/."""
+    import uuid
+
+    data = {
+        **{k: v for k, v in SITE_FIELDS.items() if k not in {"consent_privacy", "show_on_map"}},
+        "program": str(program.pk),
+        "consent_privacy": "on",
+        "show_on_map": "on",
+        "submission_key": str(uuid.uuid4()),
+        "action": "submit",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def make_document(application, *, kind="cv", content=None, name="document.pdf"):
+    """A stored document of `application`, through the same code path as an upload."""
+    from apps.certifications.services import application_documents_add
+    from apps.core.uploads import clean_upload
+    from tests.files import pdf_bytes, upload
+
+    clean_file = clean_upload(upload(name, content or pdf_bytes()))
+    application_documents_add(application=application, documents=[(kind, clean_file)])
+    return application.documents.order_by("-pk").first()
+
+
+def private_files():
+    """Every file in private storage, as paths relative to PRIVATE_MEDIA_ROOT."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def make_phase_one(**overrides):
+    """An open individual program like the starter's NMT Phase I: CV and licence required, training
+    certificate optional."""
+    values = {"name": "NMT Phase I", "slug": "nmt-phase-i"}
+    values.update(overrides)
+    return make_program_with_documents(
+        documents=[("cv", True), ("licence", True), ("training_certificate", False)], **values
+    )
+
+
+def make_site_program(**overrides):
+    """An open site program: organisation chart and letter of support required."""
+    values = {"name": "NMT Site Certification", "slug": "nmt-site", "kind": "site"}
+    values.update(overrides)
+    return make_program_with_documents(documents=[("organisation_chart", True), ("letter_of_support", True)], **values)
+
+
+def stored_bytes(document):
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+# --- partners ---
+
+
+def make_partner(**overrides):
+    """A published organisation in Houston unless overridden."""
+    from decimal import Decimal
+
+    from apps.partners.models import Partner
+
+    n = _n()
+    values = {
+        "name": f"Partner {n}",
+        "slug": f"partner-{n}",
+        "kind": Partner.Kind.ORGANISATION,
+        "city": "Houston",
+        "region": "Texas",
+        "country": "US",
+        "latitude": Decimal("29.760427"),
+        "longitude": Decimal("-95.369803"),
+        "is_published": True,
+    }
+    values.update(overrides)
+    return Partner.objects.create(**values)
+
+
+def make_site_certificate(**overrides):
+    """An active site certificate, issued through the real approval services."""
+    return make_application(status="approved", program=make_program(kind="site"), **overrides).certificate
+
+
 # --- certifications: review ---
 
 

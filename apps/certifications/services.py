@@ -8,16 +8,23 @@ row lock: the second sees the first one's result and is refused if it no longer 
 """
 
 from datetime import timedelta
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from apps.core.emails import queue_email
+
 from .emails import email_queue
+from .lookup import send_status_link
 from .models import (
     ALLOWED_TRANSITIONS,
     DECIDED,
     Application,
+    ApplicationDocument,
     ApplicationEvent,
     ApplicationNote,
     Certificate,
@@ -26,7 +33,7 @@ from .models import (
     ReferenceCounter,
     Status,
 )
-from .tokens import certificate_url, status_url, verify_url
+from .tokens import DRAFT_MAX_AGE, certificate_url, draft_url, status_url, verify_url
 
 REOPEN_PERMISSION = "certifications.reopen_application"
 REVOKE_PERMISSION = "certifications.revoke_certificate"
@@ -152,6 +159,188 @@ def application_respond(*, application, message):
     """
     message = _require(message, "Your answer")
     return _transition(application, Status.SUBMITTED, message=message)
+
+
+# APPLICANT DRAFTS AND DOCUMENTS
+
+MAX_DOCUMENTS = 8  # per application, all kinds together
+
+
+def application_draft_save(*, application, documents=(), removed=()):
+    """Save a new or existing draft with its documents, and email the private link to continue it.
+
+    `documents` are (kind, CleanFile) pairs, already validated; `removed` are stored documents of
+    this draft to delete. All or nothing: if anything fails, no row is kept and no file stays in
+    storage. Raises InvalidTransition if the draft was submitted meanwhile (a second tab or click).
+    """
+
+    def save(stored):
+        draft = _draft_store(application, documents, removed, stored)
+        queue_email(
+            to=[draft.email],
+            template="certifications/email/application_draft_saved",
+            context={"application": draft, "draft_url": draft_url(draft), "valid_days": DRAFT_MAX_AGE.days},
+        )
+        return draft
+
+    return _atomic_with_files(save)
+
+
+def application_draft_submit(*, application, documents=(), removed=()):
+    """Save a complete application with its documents and submit it, in one transaction.
+
+    Gives the reference number, queues the applicant's confirmation and the staff notice. The
+    form has checked completeness; the database checks the invariants again.
+    """
+
+    def submit(stored):
+        draft = _draft_store(application, documents, removed, stored)
+        submitted = application_submit(application=draft)
+        queue_email(
+            to=[settings.STAFF_NOTIFICATION_EMAIL],
+            reply_to=[submitted.email],
+            template="certifications/email/application_received_staff",
+            context={
+                "application": submitted,
+                "admin_url": f"{settings.SITE_URL}/admin/certifications/application/{submitted.pk}/change/",
+                "document_count": submitted.documents.count(),
+            },
+        )
+        return submitted
+
+    return _atomic_with_files(submit)
+
+
+def application_answer(*, application, message, documents=()):
+    """The applicant answers an information request with a message and any documents asked for;
+    the application returns to the review queue. All or nothing, like a submission."""
+
+    def answer(stored):
+        answered = application_respond(application=application, message=message)
+        _documents_add(answered, documents, stored)
+        return answered
+
+    return _atomic_with_files(answer)
+
+
+def application_documents_add(*, application, documents):
+    """Attach validated documents ((kind, CleanFile) pairs) to an application, all or none."""
+
+    def add(stored):
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        return _documents_add(locked, documents, stored)
+
+    return _atomic_with_files(add)
+
+
+def application_status_link_request(*, reference, email):
+    """Queue the lookup of `reference` + `email`; the worker emails a status link on a match only.
+
+    The request does the same work whether or not they match (see lookup.py)."""
+    transaction.on_commit(partial(send_status_link.enqueue, reference=reference, email=email))
+
+
+def application_links_revoke(*, application):
+    """Invalidate every private link (status and draft) sent so far; new ones work again."""
+    Application.objects.filter(pk=application.pk).update(token_version=F("token_version") + 1)
+    application.refresh_from_db(fields=["token_version"])
+    return application
+
+
+def application_drafts_purge(*, older_than):
+    """Delete drafts untouched since `older_than` (their private links have expired), with their
+    files. Returns how many drafts were deleted."""
+    with transaction.atomic():
+        ids = list(
+            Application.objects.select_for_update()
+            .filter(status=Status.DRAFT, updated_at__lt=older_than)
+            .values_list("pk", flat=True)
+        )
+        names = list(ApplicationDocument.objects.filter(application__in=ids).values_list("file", flat=True))
+        Application.objects.filter(pk__in=ids).delete()
+        # The field history would otherwise keep the personal details of a draft nobody submitted.
+        Application.history.filter(id__in=ids).delete()
+        _delete_files_on_commit(names)
+    return len(ids)
+
+
+def documents_orphaned_delete(*, older_than):
+    """Delete stored files that no document row names and that are older than `older_than`: left
+    behind by a crash between storing and committing, or by rows deleted in bulk. Returns how many."""
+    storage = ApplicationDocument._meta.get_field("file").storage
+    known = set(ApplicationDocument.objects.values_list("file", flat=True))
+    deleted = 0
+    for name in _walk(storage, "applications"):
+        if name not in known and storage.get_modified_time(name) < older_than:
+            storage.delete(name)
+            deleted += 1
+    return deleted
+
+
+def _walk(storage, folder):
+    if not storage.exists(folder):
+        return
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _walk(storage, f"{folder}/{sub}")
+
+
+def _draft_store(application, documents, removed, stored):
+    """Insert or update the draft row (locked), replace and add its documents; returns the saved row."""
+    if application.pk:
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Status.DRAFT:
+            raise InvalidTransition("This application has already been submitted.")
+        application.token_version = locked.token_version
+    application.save()
+    names = [d.file.name for d in removed]
+    ApplicationDocument.objects.filter(application=application, pk__in=[d.pk for d in removed]).delete()
+    _delete_files_on_commit(names)
+    _documents_add(application, documents, stored)
+    return application
+
+
+def _documents_add(application, documents, stored):
+    """Store validated files under generated names; `stored` collects the names for cleanup."""
+    if application.documents.count() + len(documents) > MAX_DOCUMENTS:
+        raise InvalidTransition(f"An application holds at most {MAX_DOCUMENTS} documents.")
+    for kind, clean_file in documents:
+        document = ApplicationDocument(
+            application=application,
+            kind=kind,
+            original_name=clean_file.original_name,
+            content_type=clean_file.content_type,
+            size=clean_file.size,
+            sha256=clean_file.sha256,
+        )
+        content = clean_file.as_content_file()
+        document.file.save(content.name, content, save=False)
+        stored.append(document.file.name)
+        document.save()
+    return application
+
+
+def _atomic_with_files(work):
+    """Run `work(stored)` in a transaction; if it fails, delete the files it stored (a database
+    rollback cannot take back what was written to storage)."""
+    stored = []
+    try:
+        with transaction.atomic():
+            return work(stored)
+    except BaseException:
+        storage = ApplicationDocument._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
+
+
+def _delete_files_on_commit(names):
+    # After the commit only: a rollback must find the files its rows still point to.
+    storage = ApplicationDocument._meta.get_field("file").storage
+    for name in names:
+        transaction.on_commit(partial(storage.delete, name))
 
 
 # STAFF ACTIONS

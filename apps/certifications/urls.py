@@ -8,12 +8,16 @@ app_name = "certifications"
 
 urlpatterns = [
     # Programs and applications (issue 3)
-    path("certification/", views.not_built, name="programs"),
-    path("apply/individual/", views.not_built, name="apply-individual"),
-    path("apply/site/", views.not_built, name="apply-site"),
-    path("apply/resume/<str:token>/", views.not_built, name="resume"),
-    path("applications/<str:token>/", views.not_built, name="status"),
-    path("status/", views.not_built, name="lookup"),
+    path("certification/", views.ProgramListView.as_view(), name="programs"),
+    path("apply/individual/", views.IndividualApplyView.as_view(), name="apply-individual"),
+    path("apply/site/", views.SiteApplyView.as_view(), name="apply-site"),
+    path("apply/resume/<str:token>/", views.ResumeView.as_view(), name="resume"),
+    path("apply/received/", views.ApplicationReceivedView.as_view(), name="apply-received"),
+    path("apply/saved/", views.DraftSavedView.as_view(), name="apply-saved"),
+    path("applications/<str:token>/", views.StatusView.as_view(), name="status"),
+    path("status/", views.LookupView.as_view(), name="lookup"),
+    path("status/sent/", views.LookupSentView.as_view(), name="lookup-sent"),
+    path("staff/documents/<int:pk>/download/", views.document_download, name="document-download"),
     # Registry and verification (issue 4)
     path("registry/", views.RegistryView.as_view(), name="registry"),
     path("verify/", views.VerifyLookupView.as_view(), name="verify-lookup"),

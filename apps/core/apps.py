@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from .page_cache import connect_signals
         from .roles import sync_roles_after_migrate
 
+        connect_signals()
         # Keeps the staff roles' permissions in step with the models after every migrate.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="core.sync_roles")

@@ -1,9 +1,17 @@
 """Private storage for applicant documents: STORAGES["private"], outside MEDIA_ROOT and without a URL."""
 
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A file system storage with no public address: its files are read only by views that
+    check permissions (FileSystemStorage would fall back to MEDIA_URL)."""
+
+    def url(self, name):
+        raise ValueError("Private files have no URL; serve them through a permission-checked view.")
 
 
 class _PrivateStorage(LazyObject):

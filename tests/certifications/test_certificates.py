@@ -174,3 +174,30 @@ def test_certificates_are_never_added_or_deleted_in_the_admin(client):
 
     assert client.get("/admin/certifications/certificate/add/").status_code == 403
     assert client.get(f"/admin/certifications/certificate/{certificate.pk}/delete/").status_code == 403
+
+
+@pytest.mark.parametrize(("kind", "heading"), [("individual", "Your certificate"), ("site", "Your site certification")])
+def test_the_private_status_page_shows_the_certification(client, kind, heading):
+    from apps.certifications.tokens import status_url
+
+    application = make_application(status="approved", kind=kind)
+    certificate = Certificate.objects.get(application=application)
+
+    html = client.get(status_url(application).removeprefix("http://127.0.0.1:8000")).content.decode()
+
+    section = text_of(html, "section", id="certificate")
+    assert section.startswith(f"{heading} Valid. This certificate is active until")
+    links = {text: attrs["href"] for _, attrs, text in elements(html, "a") if "href" in attrs}
+    assert links["Public verification page"] == f"/verify/{certificate.number}/"
+    assert links["Your certificate, ready to print"] == certificate_url(certificate)
+    assert ("public registry" in section) is (kind == "site")
+
+
+def test_the_status_page_of_an_undecided_application_has_no_certificate_section(client):
+    from apps.certifications.tokens import status_url
+
+    application = make_application(status="in_review")
+
+    html = client.get(status_url(application).removeprefix("http://127.0.0.1:8000")).content.decode()
+
+    assert elements(html, "section", id="certificate") == []

@@ -190,3 +190,32 @@ def test_only_site_administrators_reopen_and_revoke(role, reopen, revoke):
         user.has_perm("certifications.reopen_application"),
         user.has_perm("certifications.revoke_certificate"),
     ) == (reopen, revoke)
+
+
+DOWNLOAD = {ANONYMOUS: LOGIN, NON_STAFF: 403, REVIEWERS: 200, CONTENT_EDITORS: 403, SITE_ADMINISTRATORS: 200}
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_document_download_follows_the_roles(as_role, role):
+    from django.core.files.base import ContentFile
+
+    from apps.certifications.models import ApplicationDocument
+
+    document = ApplicationDocument(
+        application=make_application(status="submitted"),
+        kind="cv",
+        original_name="cv.pdf",
+        content_type="application/pdf",
+        size=13,
+        sha256="0" * 64,
+    )
+    document.file.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    client = as_role(role)
+
+    response = client.get(f"/staff/documents/{document.pk}/download/")
+
+    assert response.status_code == DOWNLOAD[role]
+    if response.status_code == 200:
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+        response.close()
+        assert response["Content-Disposition"] == 'attachment; filename="cv.pdf"'

@@ -138,3 +138,10 @@ def test_allowed_types_can_be_narrowed():
 )
 def test_uploaded_names_are_cleaned(name, expected):
     assert clean_filename(name, PDF) == expected
+
+
+def test_private_storage_never_hands_out_a_url():
+    from apps.core.storage import private_storage
+
+    with pytest.raises(ValueError, match="Private files have no URL"):
+        private_storage().url("applications/2026/11/abc.pdf")

@@ -15,7 +15,7 @@ from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_countries import countries
@@ -112,11 +112,8 @@ class CountryFilter(admin.SimpleListFilter):
 
 
 def document_download_url(document):
-    try:
-        return reverse("certifications:document-download", args=[document.pk])
-    except NoReverseMatch:
-        # The permission-checked download view is issue 3's; until it is merged, its documented path.
-        return f"/staff/documents/{document.pk}/download/"
+    """The permission-checked download (an attachment, never a public URL of the file)."""
+    return reverse("certifications:document-download", args=[document.pk])
 
 
 @dataclass(frozen=True)

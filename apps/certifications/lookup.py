@@ -1,0 +1,30 @@
+"""The status lookup's background task.
+
+The /status/ form only queues this task, whatever was typed, so the answer page looks and takes
+the same whether or not the reference and email match; the worker decides and emails a fresh
+private link on a match only.
+"""
+
+from django.tasks import task
+
+from apps.core.emails import render_email
+from apps.core.tasks import send_email
+
+from .models import Application
+from .tokens import STATUS_MAX_AGE, status_url
+
+
+@task
+def send_status_link(*, reference, email):
+    """Email a fresh status link when `reference` and `email` name the same submitted application."""
+    application = Application.objects.submitted().filter(reference=reference).select_related("program").first()
+    if application is None or application.email.casefold() != email.casefold():
+        return False
+    subject, body = render_email(
+        "certifications/email/application_status_link",
+        {"application": application, "status_url": status_url(application), "valid_days": STATUS_MAX_AGE.days},
+    )
+    # Already in the worker and outside any transaction: hand the email straight to its own task,
+    # which retries a failed delivery.
+    send_email.enqueue(to=[application.email], subject=subject, body=body)
+    return True

@@ -1,0 +1,42 @@
+import random
+import time
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import module_has_submodule
+
+
+def _scale_modules():
+    """Each portal app's `scale.py`: OPTIONS {name: (default, help)} and seed(counts=, rng=, log=)."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("apps.") and module_has_submodule(config.module, "scale"):
+            yield import_module(f"{config.name}.scale")
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with years of realistic, varied data for benchmarks (bulk inserts). "
+        "Never run it against production: it refuses without --yes."
+    )
+
+    def add_arguments(self, parser):
+        for module in _scale_modules():
+            for name, (default, help_text) in module.OPTIONS.items():
+                parser.add_argument(f"--{name}", type=int, default=default, help=f"{help_text} (default {default})")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed, for repeatable data.")
+        parser.add_argument("--yes", action="store_true", help="Confirm this database may receive benchmark data.")
+
+    def handle(self, *args, **options):
+        if not options["yes"]:
+            raise CommandError("This adds benchmark data to the database. Pass --yes if that is what you want.")
+        rng = random.Random(options["seed"])  # noqa: S311 - benchmark data, not secrets
+        started = time.perf_counter()
+        for module in _scale_modules():
+            counts = {name: options[name] for name in module.OPTIONS}
+            step = time.perf_counter()
+            with transaction.atomic():
+                module.seed(counts=counts, rng=rng, log=self.stdout.write)
+            self.stdout.write(f"  {module.__name__}: {time.perf_counter() - step:.1f}s")
+        self.stdout.write(self.style.SUCCESS(f"Scale data loaded in {time.perf_counter() - started:.1f}s."))

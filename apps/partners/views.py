@@ -1,0 +1,144 @@
+"""The partner directory and map, a partner's page, the GeoJSON feed and partner logos."""
+
+import re
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.views.generic import DetailView, TemplateView, View
+
+from .filters import PartnerFilterForm, apply_filters
+from .geojson import cached_document, published_countries
+from .models import Partner
+
+PAGE_SIZE = 24
+LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg)$")
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
+
+
+def map_config(**extra):
+    """Settings the map script needs, handed over with json_script (never inline script)."""
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "icon": {
+            "iconUrl": static("vendor/leaflet-1.9.4/images/marker-icon.png"),
+            "iconRetinaUrl": static("vendor/leaflet-1.9.4/images/marker-icon-2x.png"),
+            "shadowUrl": static("vendor/leaflet-1.9.4/images/marker-shadow.png"),
+        },
+        **extra,
+    }
+
+
+def can_preview(user):
+    """Staff who may see partners in the admin may also preview unpublished pages and logos."""
+    return user.is_authenticated and user.is_staff and user.has_perm("partners.view_partner")
+
+
+class PartnerListView(TemplateView):
+    """The map and the list: a complete, paginated, filterable list without JavaScript; the map
+    script reads the same filters, fetches the GeoJSON and swaps in this page's list."""
+
+    template_name = "partners/partner_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = PartnerFilterForm(self.request.GET or None, country_choices=published_countries())
+        if form.is_bound:
+            form.is_valid()
+        filters = form.filters()
+        partners = apply_filters(Partner.objects.published(), filters).select_related("certificate")
+        page = Paginator(partners, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            filters=filters,
+            page_obj=page,
+            partners=page.object_list,
+            geojson_url=reverse("partners:geojson"),
+            map_config=map_config(geojsonUrl=reverse("partners:geojson"), listUrl=reverse("partners:map")),
+        )
+        return context
+
+
+class PartnerDetailView(DetailView):
+    template_name = "partners/partner_detail.html"
+    context_object_name = "partner"
+
+    def get_queryset(self):
+        partners = Partner.objects.select_related("certificate")
+        return partners if can_preview(self.request.user) else partners.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        partner = self.object
+        coordinates = partner.public_coordinates
+        if coordinates:
+            context["map_config"] = map_config(
+                point={"lat": coordinates[0], "lng": coordinates[1]},
+                name=partner.name,
+                approximate=partner.is_practice,
+            )
+        return context
+
+
+class PartnerGeoJsonView(View):
+    """/partners.geojson: published partners as an RFC 7946 FeatureCollection, with the page's filters."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request):
+        form = PartnerFilterForm(request.GET)
+        if not form.is_valid():
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        document = cached_document(form.filters())
+        not_modified = get_conditional_response(request, etag=document.etag)
+        if not_modified is not None:
+            response = not_modified
+        elif "gzip" in request.headers.get("Accept-Encoding", ""):
+            response = HttpResponse(document.gzipped, content_type="application/geo+json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(document.body, content_type="application/geo+json")
+        response["ETag"] = document.etag
+        # Browsers keep a copy but ask each time; an unchanged map costs a 304 and no query.
+        response["Cache-Control"] = "public, no-cache"
+        response["Access-Control-Allow-Origin"] = "*"
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+
+
+class PartnerLogoView(View):
+    """Serve a partner's logo from the default storage, in every environment (runserver,
+    gunicorn, object storage). Names are random and change with every upload, so browsers may
+    keep a logo for a year. Only files that are a partner's logo are served, never other media."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, name):
+        match = LOGO_NAME.match(name)
+        if not match:
+            raise Http404
+        path = f"partners/logos/{name}"
+        partners = Partner.objects.filter(logo=path)
+        if not can_preview(request.user):
+            partners = partners.published()
+        is_published = partners.values_list("is_published", flat=True).first()
+        if is_published is None:
+            raise Http404
+        try:
+            file = default_storage.open(path, "rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        response = FileResponse(file, content_type=LOGO_TYPES[match.group(1)])
+        # A staff preview of an unpublished partner's logo stays out of shared caches.
+        response["Cache-Control"] = "public, max-age=31536000, immutable" if is_published else "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = "inline"
+        response["Cross-Origin-Resource-Policy"] = "same-origin"
+        return response

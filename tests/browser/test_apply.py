@@ -1,0 +1,130 @@
+"""The individual application in a real browser: fill in, upload, submit, confirmation; and the status page."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from apps.certifications.models import Application, Status
+from apps.certifications.tokens import DRAFT_SALT, make_token
+from tests.factories import make_application, make_document, make_phase_one, make_program_with_documents
+from tests.files import pdf_bytes, png_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1" / "axe.min.js"
+
+
+def _serious_accessibility_violations(page):
+    # evaluate() runs outside the page's CSP, so axe needs no inline script tag.
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+def _fill_in(page):
+    page.get_by_label("NMT Phase I").check()
+    page.fill("#id_full_name", "Dana Whitfield")
+    page.fill("#id_email", "dana@example.org")
+    page.fill("#id_phone", "+1 713 555 0100")
+    page.select_option("#id_country", "US")
+    page.fill("#id_city", "Houston")
+    page.fill("#id_profession", "Clinical psychologist")
+    page.fill("#id_credential_type", "Licensed psychologist")
+    page.fill("#id_credential_issuer", "Texas State Board")
+    page.fill("#id_years_of_practice", "8")
+    page.get_by_label("Children").check()
+    page.get_by_label("Families").check()
+    page.fill("#id_motivation", "I work with children who have experienced trauma.")
+    page.get_by_label("I have read the privacy notice above and agree to it.").check()
+
+
+def test_applicant_fills_in_the_form_uploads_documents_and_reaches_the_confirmation(page):
+    make_phase_one(order=10)
+    make_program_with_documents(name="NMT Mentor", slug="nmt-mentor", order=30, documents=[("reference_letter", True)])
+    page.goto("/apply/individual/")
+    assert _serious_accessibility_violations(page) == []
+
+    _fill_in(page)
+    # The script marks what the chosen program asks for.
+    assert page.locator("label[for='id_document_licence'] .requirement-tag").text_content() == "(required)"
+    assert page.locator("label[for='id_document_training_certificate'] .requirement-tag").text_content() == "(optional)"
+    assert page.locator("#div_id_document_reference_letter").is_hidden()  # only the Mentor level asks for it
+    page.set_input_files(
+        "#id_document_cv", files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+    )
+    page.set_input_files(
+        "#id_document_licence", files=[{"name": "licence.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    page.get_by_role("button", name="Submit application").click()
+
+    page.wait_for_url(re.compile(r".*/apply/received/$"))
+    reference = f"NMT-I-{timezone.localdate().year}-00001"
+    assert page.locator("#reference").text_content() == reference
+    assert page.get_by_role("heading", level=1).text_content() == "Thank you: we have received your application"
+    application = Application.objects.get()
+    assert (application.reference, application.status) == (reference, Status.SUBMITTED)
+    assert sorted(application.documents.values_list("original_name", flat=True)) == ["cv.pdf", "licence.png"]
+
+
+def test_an_incomplete_form_comes_back_with_the_errors_first_and_nothing_typed_lost(page):
+    make_phase_one()
+    page.goto("/apply/individual/")
+    _fill_in(page)
+    page.fill("#id_city", "")
+    page.set_input_files(
+        "#id_document_cv", files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+    )
+
+    page.get_by_role("button", name="Submit application").click()
+
+    summary = page.locator("#form-errors")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert "City: This field is required." in summary.text_content()
+    assert "please choose your documents again" in summary.text_content()
+    assert page.input_value("#id_full_name") == "Dana Whitfield"
+    assert page.is_checked("#id_populations_3")
+    assert Application.objects.count() == 0
+
+
+def test_applicant_answers_an_information_request_on_the_status_page(page, live_server):
+    application = make_application(status=Status.INFO_REQUESTED)
+    referers = []
+    page.on("request", lambda request: referers.append(request.headers.get("referer")))
+    page.goto(f"/applications/{make_token(application)}/")
+    assert _serious_accessibility_violations(page) == []
+    # Stylesheets and scripts were fetched with the site's origin as Referer, never the private path.
+    assert set(referers[1:]) == {f"{live_server.url}/"}
+
+    page.fill("#id_message", "My licence is attached.")
+    page.set_input_files(
+        "#id_documents", files=[{"name": "licence.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+    )
+    page.get_by_role("button", name="Send my answer").click()
+
+    page.get_by_text("Thank you: your answer is with the reviewers").wait_for()
+    assert page.locator("#application-status").text_content() == "Submitted"
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert list(application.documents.values_list("original_name", flat=True)) == ["licence.pdf"]
+
+
+def test_applicant_finishes_a_saved_draft_through_the_private_link(page):
+    program = make_phase_one()
+    draft = make_application(status=Status.DRAFT, program=program, city="", consent_privacy=False)
+    make_document(draft, kind="cv", name="cv.pdf")
+    make_document(draft, kind="licence", name="licence.pdf")
+
+    page.goto(f"/apply/resume/{make_token(draft, salt=DRAFT_SALT)}/")
+    assert page.input_value("#id_full_name") == "Dana Whitfield"
+    assert page.get_by_label("Remove cv.pdf (CV / résumé)").is_visible()
+    page.fill("#id_city", "Houston")
+    page.get_by_label("I have read the privacy notice above and agree to it.").check()
+    page.get_by_role("button", name="Submit application").click()
+
+    page.wait_for_url(re.compile(r".*/apply/received/$"))
+    draft.refresh_from_db()
+    assert page.locator("#reference").text_content() == draft.reference
+    assert (draft.status, draft.city, draft.documents.count()) == (Status.SUBMITTED, "Houston", 2)

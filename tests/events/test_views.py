@@ -1,0 +1,574 @@
+from datetime import datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from apps.events.models import Event, Registration
+from apps.events.services import registration_create
+from apps.events.timezones import make_aware_local
+from apps.events.tokens import make_cancel_token
+from tests.factories import make_event, make_registration
+from tests.html import elements, labels, text_of
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+
+VALID = {
+    "name": "Jordan Lee",
+    "email": "jordan@example.org",
+    "organisation": "Harbor Family Services",
+    "role": "clinician",
+    "is_nmt_certified": "yes",
+}
+
+
+def _cancel_path(registration):
+    return f"/events/{registration.event.slug}/cancel/{make_cancel_token(registration)}/"
+
+
+# LISTS
+
+
+def test_upcoming_list_shows_published_events_soonest_first_and_past_ones_apart(client):
+    now = timezone.now()
+    later = make_event(title="Later one", starts_at=now + timedelta(days=50))
+    sooner = make_event(title="Sooner one", starts_at=now + timedelta(days=5))
+    running = make_event(title="Running now", starts_at=now - timedelta(minutes=30))
+    past = make_event(title="Last spring", starts_at=now - timedelta(days=90))
+    older = make_event(title="Long ago", starts_at=now - timedelta(days=400))
+    make_event(title="Draft", is_published=False)
+
+    upcoming = client.get("/events/")
+    past_page = client.get("/events/past/")
+
+    assert [e.pk for e in upcoming.context["events"]] == [running.pk, sooner.pk, later.pk]
+    assert [e.pk for e in past_page.context["events"]] == [past.pk, older.pk]
+    assert "Draft" not in upcoming.content.decode() + past_page.content.decode()
+    assert text_of(upcoming.content.decode(), "h1") == "Trainings and events"
+    assert text_of(past_page.content.decode(), "h1") == "Past trainings"
+
+
+def test_upcoming_list_is_paginated(client):
+    for day in range(1, 15):
+        make_event(starts_at=timezone.now() + timedelta(days=day))
+
+    first = client.get("/events/")
+    second = client.get("/events/", {"page": 2})
+
+    assert (len(first.context["events"]), len(second.context["events"])) == (12, 2)
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def test_list_filters_by_kind_and_ignores_unknown_kinds(client):
+    workshop = make_event(kind=Event.Kind.WORKSHOP)
+    training = make_event(kind=Event.Kind.CASE_BASED)
+
+    assert [e.pk for e in client.get("/events/", {"kind": "workshop"}).context["events"]] == [workshop.pk]
+    assert len(client.get("/events/", {"kind": "<script>"}).context["events"]) == 2
+    assert training.pk in [e.pk for e in client.get("/events/").context["events"]]
+
+
+def test_list_shows_seats_left_and_the_registration_state(client):
+    now = timezone.now()
+    open_event = make_event(title="Open", capacity=3, starts_at=now + timedelta(days=3))
+    make_registration(event=open_event)
+    full = make_event(title="Full", capacity=1, starts_at=now + timedelta(days=4))
+    make_registration(event=full)
+    make_event(title="Soon", starts_at=now + timedelta(days=5), registration_opens_at=now + timedelta(days=1))
+    make_event(title="Closed", starts_at=now + timedelta(days=6), registration_closes_at=now - timedelta(hours=1))
+
+    html = client.get("/events/").content.decode()
+
+    assert [text for _, _, text in elements(html, "span", class_="badge text-bg-success event-state")] == [
+        "Open · 2 seats left"
+    ]
+    assert [text for _, _, text in elements(html, "span", class_="badge text-bg-warning event-state")] == [
+        "Full · waitlist open"
+    ]
+    assert [text for _, _, text in elements(html, "span", class_="badge text-bg-secondary event-state")] == [
+        "Registration not yet open"
+    ]
+    assert [text for _, _, text in elements(html, "span", class_="badge text-bg-dark event-state")] == [
+        "Registration closed"
+    ]
+
+
+@pytest.mark.parametrize("count", [3, 24])
+def test_list_query_count_does_not_grow_with_events(client, django_assert_max_num_queries, count):
+    for day in range(count):
+        event = make_event(starts_at=timezone.now() + timedelta(days=day + 1))
+        make_registration(event=event)
+    client.get("/")  # warm the cached site settings
+
+    with django_assert_max_num_queries(2):
+        response = client.get("/events/")
+
+    assert len(response.context["events"]) == min(count, 12)
+
+
+# DETAIL
+
+
+@pytest.mark.parametrize(
+    ("zone", "local", "expected_local", "expected_utc"),
+    [
+        # Either side of the US daylight-saving switch on 10 March 2030.
+        (
+            "America/New_York",
+            datetime(2030, 3, 7, 12, 0),
+            "Thursday, March 7, 2030, 12:00 PM – 1:30 PM EST (UTC−5)",
+            "Thursday, March 7, 2030, 17:00 – 18:30 UTC",
+        ),
+        (
+            "America/New_York",
+            datetime(2030, 3, 14, 12, 0),
+            "Thursday, March 14, 2030, 12:00 PM – 1:30 PM EDT (UTC−4)",
+            "Thursday, March 14, 2030, 16:00 – 17:30 UTC",
+        ),
+        # Either side of the EU switch on 31 March 2030.
+        (
+            "Europe/London",
+            datetime(2030, 3, 28, 18, 0),
+            "Thursday, March 28, 2030, 6:00 PM – 7:30 PM GMT (UTC+0)",
+            "Thursday, March 28, 2030, 18:00 – 19:30 UTC",
+        ),
+        (
+            "Europe/London",
+            datetime(2030, 4, 4, 18, 0),
+            "Thursday, April 4, 2030, 6:00 PM – 7:30 PM BST (UTC+1)",
+            "Thursday, April 4, 2030, 17:00 – 18:30 UTC",
+        ),
+        (
+            "Asia/Kolkata",
+            datetime(2030, 4, 4, 20, 0),
+            "Thursday, April 4, 2030, 8:00 PM – 9:30 PM IST (UTC+5:30)",
+            "Thursday, April 4, 2030, 14:30 – 16:00 UTC",
+        ),
+    ],
+)
+def test_detail_shows_the_time_in_the_events_zone_and_in_utc_across_daylight_saving(
+    client, zone, local, expected_local, expected_utc
+):
+    event = make_event(starts_at=make_aware_local(local, zone), timezone=zone)
+
+    html = client.get(f"/events/{event.slug}/").content.decode()
+
+    when = [text for _, _, text in elements(html, "dd")]
+    assert when[0] == expected_local
+    assert when[1] == expected_utc
+    assert "90 minutes" in when
+    assert text_of(html, "dt") == f"Time in {zone.replace('_', ' ')}"
+
+
+def test_detail_shows_seats_left_and_the_registration_form_with_labels(client):
+    event = make_event(capacity=5)
+    make_registration(event=event)
+
+    response = client.get(f"/events/{event.slug}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert text_of(html, "span", class_="badge text-bg-success event-state") == "Open · 4 seats left"
+    assert labels(html) == {
+        "id_name": "Your name*",
+        "id_email": "Your email*",
+        "id_organisation": "Organisation (optional)",
+        "id_role": "Role*",
+        "id_is_nmt_certified_0": "Yes",
+        "id_is_nmt_certified_1": "No",
+        "id_website": "Leave this field empty",
+    }
+    [form] = elements(html, "form", class_="registration-form")
+    assert form[1]["action"] == f"/events/{event.slug}/register/"
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_full_event_offers_the_waitlist(client):
+    event = make_event(capacity=1)
+    make_registration(event=event)
+
+    html = client.get(f"/events/{event.slug}/").content.decode()
+
+    assert text_of(html, "h2", id="register-heading") == "Join the waitlist"
+    assert text_of(html, "button", type="submit") == "Join the waitlist"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"registration_opens_at": make_aware_local(datetime(2030, 1, 5, 9, 0), "America/Chicago")},
+            "Registration opens on Saturday, January 5, 2030, 9:00 AM CST.",
+        ),
+        ({"registration_closes_at": timezone.now() - timedelta(minutes=1)}, "Registration for this event has closed."),
+    ],
+)
+def test_detail_without_open_registration_says_why_and_has_no_form(client, overrides, message):
+    event = make_event(starts_at=make_aware_local(datetime(2030, 2, 5, 12, 0), "America/Chicago"), **overrides)
+
+    html = client.get(f"/events/{event.slug}/").content.decode()
+
+    assert elements(html, "form", class_="registration-form") == []
+    assert message in [text for _, _, text in elements(html, "p")]
+
+
+def test_past_event_page_says_it_took_place(client):
+    event = make_event(starts_at=timezone.now() - timedelta(days=3))
+
+    html = client.get(f"/events/{event.slug}/").content.decode()
+
+    assert "This event has taken place." in html
+    assert elements(html, "form", class_="registration-form") == []
+
+
+def test_unpublished_event_is_hidden_from_the_public_and_previewed_by_staff(client, admin_client):
+    event = make_event(is_published=False)
+
+    assert client.get(f"/events/{event.slug}/").status_code == 404
+    preview = admin_client.get(f"/events/{event.slug}/")
+    assert preview.status_code == 200
+    assert "Preview: this event is not published." in preview.content.decode()
+    assert elements(preview.content.decode(), "form", class_="registration-form") == []
+
+
+def test_description_is_sanitised(client):
+    event = make_event(description='Hello <script>alert("x")</script><b onclick="evil()">there</b>')
+
+    html = client.get(f"/events/{event.slug}/").content.decode()
+
+    assert "alert(" not in html and "onclick" not in html
+    assert "<p>Hello there</p>" in html
+
+
+@pytest.mark.parametrize("registrations", [1, 15])
+def test_detail_query_count_does_not_grow_with_registrations(client, django_assert_max_num_queries, registrations):
+    event = make_event(capacity=40)
+    for _ in range(registrations):
+        make_registration(event=event)
+    client.get("/")
+
+    with django_assert_max_num_queries(1):
+        response = client.get(f"/events/{event.slug}/")
+
+    assert response.context["seats_left"] == 40 - registrations
+
+
+# THE JOIN LINK
+
+
+def test_join_link_is_never_on_a_public_page_or_feed(client, starter_content):
+    event = make_event(join_url="https://meet.example.org/very-secret-room", venue="")
+    registration = make_registration(event=event)
+    full = make_event(capacity=1, join_url="https://meet.example.org/very-secret-room")
+    waiting = make_registration(event=full)
+
+    urls = [
+        "/",
+        "/events/",
+        "/events/past/",
+        f"/events/{event.slug}/",
+        f"/events/{event.slug}/register/",
+        f"/events/{event.slug}/registered/",
+        _cancel_path(registration),
+        _cancel_path(waiting),
+        f"/events/{full.slug}/",
+        "/events.ics",
+        f"/events/{event.slug}.ics",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"very-secret-room" not in response.content, url
+    posted = client.post(f"/events/{event.slug}/register/", {**VALID, "email": "new@example.org"}, follow=True)
+    assert b"very-secret-room" not in posted.content
+
+
+# REGISTRATION
+
+
+def test_registering_confirms_a_seat_emails_and_shows_the_outcome(client, send_queued, mailoutbox):
+    event = make_event(title="Spring case-based training", capacity=2)
+
+    with send_queued():
+        response = client.post(f"/events/{event.slug}/register/", VALID)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/events/{event.slug}/registered/"
+    registration = Registration.objects.get()
+    assert (
+        registration.name,
+        registration.email,
+        registration.organisation,
+        registration.role,
+        registration.is_nmt_certified,
+        registration.status,
+    ) == ("Jordan Lee", "jordan@example.org", "Harbor Family Services", "clinician", True, Status.CONFIRMED)
+    assert [m.subject for m in mailoutbox] == ["You are registered: Spring case-based training"]
+    page = client.get(response["Location"]).content.decode()
+    assert text_of(page, "div", class_="alert alert-success") == (
+        "You are registered for Spring case-based training. We have emailed the confirmation and the join "
+        "link to jordan@example.org."
+    )
+
+
+def test_registering_for_a_full_event_joins_the_waitlist_and_says_the_position(client):
+    event = make_event(title="Full training", capacity=1)
+    make_registration(event=event)
+    make_registration(event=event)
+
+    response = client.post(f"/events/{event.slug}/register/", VALID, follow=True)
+
+    assert Registration.objects.get(email="jordan@example.org").status == Status.WAITLISTED
+    assert text_of(response.content.decode(), "div", class_="alert alert-info") == (
+        "Full training is full, so you are number 2 on the waitlist. If a seat opens up, you get it "
+        "automatically and we email jordan@example.org."
+    )
+
+
+def test_duplicate_registration_is_refused_at_the_email_field_whatever_the_case(client):
+    event = make_event()
+    make_registration(event=event, email="jordan@example.org")
+
+    response = client.post(f"/events/{event.slug}/register/", {**VALID, "email": "Jordan@EXAMPLE.org"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "email": [
+            "This email address is already registered for this event. The confirmation email has the details "
+            "and a link to cancel; write to us if you cannot find it."
+        ]
+    }
+    assert 'value="Harbor Family Services"' in response.content.decode()
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "This field is required."),
+        ("email", "not-an-email", "Enter a valid email address."),
+        ("role", "wizard", "Select a valid choice. wizard is not one of the available choices."),
+        ("is_nmt_certified", "", "This field is required."),
+        ("organisation", "x" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+    ],
+)
+def test_invalid_registration_is_refused_at_the_field_and_nothing_is_lost(client, field, value, message):
+    event = make_event()
+
+    response = client.post(f"/events/{event.slug}/register/", {**VALID, field: value})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [message]}
+    assert 'value="Jordan Lee"' in response.content.decode() or field == "name"
+    assert Registration.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"registration_closes_at": timezone.now() - timedelta(minutes=1)}, "Registration for this event has closed."),
+        (
+            {"starts_at": timezone.now() - timedelta(minutes=1)},
+            "This event has already started, so registration is closed.",
+        ),
+    ],
+)
+def test_closed_registration_is_refused_with_a_message_and_409(client, overrides, message):
+    event = make_event(**overrides)
+
+    response = client.post(f"/events/{event.slug}/register/", VALID)
+
+    assert response.status_code == 409
+    assert text_of(response.content.decode(), "div", class_="alert alert-warning") == message
+    assert Registration.objects.count() == 0
+
+
+def test_not_yet_open_registration_is_refused_with_409(client):
+    opens = timezone.now() + timedelta(days=2)
+    event = make_event(registration_opens_at=opens)
+
+    response = client.post(f"/events/{event.slug}/register/", VALID)
+
+    assert response.status_code == 409
+    assert "Registration opens on" in text_of(response.content.decode(), "div", class_="alert alert-warning")
+    assert Registration.objects.count() == 0
+
+
+def test_registering_for_an_unknown_or_unpublished_event_is_not_found(client):
+    draft = make_event(is_published=False)
+
+    assert client.post(f"/events/{draft.slug}/register/", VALID).status_code == 404
+    assert client.post("/events/no-such-event/register/", VALID).status_code == 404
+
+
+def test_honeypot_registration_looks_successful_but_stores_nothing(client, send_queued, mailoutbox):
+    event = make_event()
+
+    with send_queued():
+        response = client.post(f"/events/{event.slug}/register/", {**VALID, "website": "http://spam.example"})
+
+    assert response.status_code == 302
+    assert Registration.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_register_page_shows_the_form_on_get_and_refuses_other_methods(client):
+    event = make_event()
+
+    response = client.get(f"/events/{event.slug}/register/")
+
+    assert response.status_code == 200
+    assert text_of(response.content.decode(), "h1") == f"Register: {event.title}"
+    assert client.put(f"/events/{event.slug}/register/", VALID).status_code == 405
+    assert client.delete(f"/events/{event.slug}/register/").status_code == 405
+
+
+def test_registration_is_rate_limited_per_ip(client):
+    event = make_event(capacity=100)
+    for n in range(20):
+        data = {**VALID, "email": f"person{n}@example.org"}
+        assert client.post(f"/events/{event.slug}/register/", data, REMOTE_ADDR="203.0.113.9").status_code == 302
+
+    response = client.post(
+        f"/events/{event.slug}/register/", {**VALID, "email": "one-more@example.org"}, REMOTE_ADDR="203.0.113.9"
+    )
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert Registration.objects.count() == 20
+    other = client.post(f"/events/{event.slug}/register/", VALID, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302
+
+
+def test_no_email_is_sent_inside_the_request(client, django_capture_on_commit_callbacks):
+    event = make_event()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(f"/events/{event.slug}/register/", VALID)
+
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+
+
+# CANCELLATION
+
+
+def test_cancel_page_asks_before_cancelling(client):
+    registration = make_registration(name="Dana Whitfield")
+
+    response = client.get(_cancel_path(registration))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["X-Robots-Tag"] == "noindex"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-cache" in response["Cache-Control"]
+    assert text_of(html, "button", type="submit") == "Cancel my registration"
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+
+
+def test_cancelling_through_the_link_promotes_the_waitlist_and_emails_both(client, send_queued, mailoutbox):
+    event = make_event(capacity=1, join_url="https://meet.example.org/room-42")
+    seated = make_registration(event=event, email="seated@example.org")
+    waiting = make_registration(event=event, email="waiting@example.org")
+
+    with send_queued():
+        response = client.post(_cancel_path(seated))
+
+    assert response.status_code == 302
+    assert response["Location"] == _cancel_path(seated)
+    seated.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (seated.status, waiting.status) == (Status.CANCELLED, Status.CONFIRMED)
+    assert sorted(m.to[0] for m in mailoutbox) == ["seated@example.org", "waiting@example.org"]
+    [promotion] = [m for m in mailoutbox if m.to == ["waiting@example.org"]]
+    assert "https://meet.example.org/room-42" in promotion.body
+    after = client.get(response["Location"]).content.decode()
+    assert f"Your registration for {event.title} is cancelled." in after
+    assert "This registration is cancelled." in after
+
+
+def test_waitlisted_person_can_leave_the_waitlist(client):
+    event = make_event(capacity=1)
+    make_registration(event=event)
+    waiting = make_registration(event=event)
+
+    html = client.get(_cancel_path(waiting)).content.decode()
+    client.post(_cancel_path(waiting))
+
+    assert text_of(html, "button", type="submit") == "Leave the waitlist"
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CANCELLED
+
+
+def test_cancel_link_with_a_bad_token_or_for_another_event_is_not_found(client):
+    registration = make_registration()
+    other = make_event()
+    token = make_cancel_token(registration)
+
+    assert client.get(f"/events/{registration.event.slug}/cancel/not-a-token/").status_code == 404
+    assert client.get(f"/events/{registration.event.slug}/cancel/{token[:-2]}xx/").status_code == 404
+    assert client.get(f"/events/{other.slug}/cancel/{token}/").status_code == 404
+    assert client.post(f"/events/{other.slug}/cancel/{token}/").status_code == 404
+
+
+def test_cancelling_after_the_event_started_is_refused_with_409(client):
+    event = make_event(starts_at=timezone.now() + timedelta(days=1))
+    registration = registration_create(
+        event=event, name="A", email="a@example.org", role="other", is_nmt_certified=False
+    )
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+
+    page = client.get(_cancel_path(registration)).content.decode()
+    response = client.post(_cancel_path(registration))
+
+    assert "can no longer be cancelled" in page
+    assert elements(page, "button", type="submit") == []
+    assert response.status_code == 409
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+
+
+def test_cancellation_is_rate_limited_per_ip(client):
+    registration = make_registration()
+    for _ in range(20):
+        client.post(_cancel_path(registration), REMOTE_ADDR="203.0.113.10")
+
+    assert client.post(_cancel_path(registration), REMOTE_ADDR="203.0.113.10").status_code == 429
+
+
+def test_cancel_token_is_redacted_from_logs():
+    from apps.core.logging import redact
+
+    registration = make_registration()
+    path = _cancel_path(registration)
+
+    assert redact(f"GET {path} 200") == f"GET /events/{registration.event.slug}/cancel/[redacted]/ 200"
+
+
+def test_trainings_nav_item_points_at_events(client):
+    html = client.get("/events/").content.decode()
+
+    [link] = elements(html, "a", class_="nav-link active", href="/events/")
+    assert (link[2], link[1]["aria-current"]) == ("Trainings", "page")
+
+
+def test_event_and_library_pages_contain_no_inline_script_or_style(client, starter_content):
+    event = make_event()
+    registration = make_registration(event=event)
+
+    for url in [
+        "/events/",
+        "/events/past/",
+        f"/events/{event.slug}/",
+        f"/events/{event.slug}/register/",
+        _cancel_path(registration),
+        "/library/",
+        "/library/the-boy-who-was-raised-as-a-dog/",
+    ]:
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and "<style" not in html and " style=" not in html, url
+        assert html.count("<script") == html.count('<script src="'), url

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.utils import timezone
 
-from apps.certifications.models import Application, ApplicationDocument, ApplicationNote, Certificate
+from apps.certifications.models import Application, ApplicationDocument, ApplicationNote, Certificate, EmailTemplate
 from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_program, make_staff
 from tests.html import elements, text_of
@@ -361,3 +361,34 @@ def test_nobody_adds_or_deletes_applications_in_the_admin(client):
 
     assert client.get(f"{QUEUE}add/").status_code == 403
     assert client.get(f"{QUEUE}{application.pk}/delete/").status_code == 403
+
+
+def test_review_pages_carry_no_inline_style_or_script(client):
+    import re
+
+    client.force_login(make_staff(role=SITE_ADMINISTRATORS))
+    application = make_application(status="approved")
+    certificate = Certificate.objects.get(application=application)
+    template = EmailTemplate.objects.create(event="application_rejected")
+    pages = [
+        QUEUE,
+        f"{QUEUE}{application.pk}/change/",
+        f"{QUEUE}{application.pk}/history/",
+        f"{QUEUE}{application.pk}/transition/reopen/",
+        f"{QUEUE}{application.pk}/assign/",
+        f"{QUEUE}dashboard/",
+        f"{QUEUE}export/",
+        "/admin/certifications/certificate/",
+        f"/admin/certifications/certificate/{certificate.pk}/change/",
+        f"/admin/certifications/certificate/{certificate.pk}/revoke/",
+        f"/admin/certifications/emailtemplate/{template.pk}/change/",
+    ]
+
+    offending = {}
+    for url in pages:
+        html = client.get(url).content.decode()
+        found = re.findall(r"\sstyle=|\son[a-z]+=|<style|<script>", html)
+        if found:
+            offending[url] = found
+
+    assert offending == {}

@@ -392,3 +392,9 @@ def test_review_pages_carry_no_inline_style_or_script(client):
             offending[url] = found
 
     assert offending == {}
+
+
+def test_an_unknown_transition_is_not_found(client, reviewer):
+    application = make_application(status="submitted")
+
+    assert client.get(f"{QUEUE}{application.pk}/transition/delete-everything/").status_code == 404

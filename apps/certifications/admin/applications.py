@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.functions import Concat
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
@@ -382,11 +383,10 @@ class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
 
     @admin.display(description="days waiting", ordering="submitted_at")
     def days_waiting_display(self, obj):
-        days = obj.days_waiting(getattr(self, "_today", None))
+        days = obj.days_waiting()
         return "—" if days is None else days
 
     def changelist_view(self, request, extra_context=None):
-        self._today = timezone.localdate()
         extra_context = {**(extra_context or {}), "dashboard_url": reverse("admin:certifications_dashboard")}
         return super().changelist_view(request, extra_context)
 
@@ -500,7 +500,6 @@ class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._today = timezone.localdate()
         application = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if application is not None:
@@ -521,10 +520,6 @@ class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
             "notes": list(application.notes.select_related("author")),
             "note_form": NoteForm() if request.user.has_perm("certifications.add_applicationnote") else None,
             "note_url": self._url("note", application.pk),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
         }
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -565,7 +560,7 @@ class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
         before they can be sent; the service decides, and a refusal changes nothing."""
         transition = TRANSITIONS.get(slug)
         if transition is None:
-            raise PermissionDenied
+            raise Http404("No such transition.")
         application = self._get_for_change(request, pk)
         if not request.user.has_perm(transition.permission):
             raise PermissionDenied

@@ -355,3 +355,32 @@ def make_partner(**overrides):
 def make_site_certificate(**overrides):
     """An active site certificate, issued through the real approval services."""
     return make_application(status="approved", program=make_program(kind="site"), **overrides).certificate
+
+
+# --- certifications: review ---
+
+
+def make_staff(*, role=None, **overrides):
+    """A staff account, in the role group named (Reviewers, Content editors, Site administrators)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    n = _n()
+    values = {"username": f"staff{n}", "email": f"staff{n}@example.org", "is_staff": True}
+    values.update(overrides)
+    user = get_user_model().objects.create_user(**values)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_certificate(*, application=None, **overrides):
+    """The certificate of an approved application, with fields (dates, status, listing) overridden."""
+    from apps.certifications.models import Certificate
+
+    application = application or make_application(status="approved")
+    certificate = Certificate.objects.get(application=application)
+    if overrides:
+        Certificate.objects.filter(pk=certificate.pk).update(**overrides)
+        certificate.refresh_from_db()
+    return certificate

@@ -262,6 +262,10 @@ class Application(TimeStampedModel):
             models.Index(fields=["assigned_to", "status"], name="application_reviewer_idx"),
             models.Index(fields=["program", "status"], name="application_program_idx"),
             models.Index(fields=["country"], name="application_country_idx"),
+            # The queue's order (oldest first, newest first for the other views), walked instead of sorted.
+            models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
+            # Admin search (reference, names, email) also has trigram GIN indexes on PostgreSQL, made by
+            # migration 0003 outside the model state because SQLite cannot have them.
         ]
 
     def __str__(self):
@@ -443,6 +447,8 @@ class Certificate(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "expires_on"], name="certificate_validity_idx"),
             models.Index(fields=["listed_publicly", "kind", "country"], name="certificate_registry_idx"),
+            # The admin list's order (newest first), walked backwards instead of sorted.
+            models.Index(fields=["issued_on", "number"], name="certificate_issued_idx"),
         ]
 
     def __str__(self):
@@ -464,3 +470,65 @@ class Certificate(TimeStampedModel):
 
     def days_to_expiry(self, today=None):
         return (self.expires_on - (today or timezone.localdate())).days
+
+
+# EMAIL TEXTS
+
+
+class EmailEvent(models.TextChoices):
+    """The emails staff can reword (EmailTemplate); each names its standard file template."""
+
+    APPLICATION_SUBMITTED = "application_submitted", "Application received"
+    APPLICATION_REVIEW_STARTED = "application_review_started", "Review started"
+    APPLICATION_INFO_REQUESTED = "application_info_requested", "Information requested"
+    APPLICATION_APPROVED = "application_approved", "Application approved (certificate issued)"
+    APPLICATION_REJECTED = "application_rejected", "Application rejected"
+    APPLICATION_WITHDRAWN = "application_withdrawn", "Application withdrawn"
+    APPLICATION_REOPENED = "application_reopened", "Decision reopened"
+    CERTIFICATE_REMINDER_90 = "certificate_reminder_90", "Certificate expires in 90 days"
+    CERTIFICATE_REMINDER_30 = "certificate_reminder_30", "Certificate expires in 30 days"
+    CERTIFICATE_REMINDER_0 = "certificate_reminder_0", "Certificate expires today"
+    CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
+
+
+class EmailTemplate(models.Model):
+    """Staff's own wording of one email to applicants or certificate holders.
+
+    Empty fields mean the standard text (the file template `certifications/email/<event>.txt`).
+    A custom text is rendered by `emails.py` in a sandbox: only the variables listed for its event,
+    only plain values, no template tags beyond `if` and comments.
+    """
+
+    event = models.CharField(max_length=40, choices=EmailEvent, unique=True, editable=False)
+    subject = models.CharField(max_length=200, blank=True, help_text="Placeholders work here too.")
+    body = models.TextField(
+        "text",
+        blank=True,
+        max_length=10000,
+        help_text="Starts from the standard text. Empty both fields to return to the standard wording.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["event"]
+        verbose_name = "email text"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(event__in=EmailEvent.values), name="email_template_event_valid"),
+        ]
+
+    def __str__(self):
+        return self.get_event_display()
+
+    @property
+    def is_customised(self):
+        return bool(self.subject.strip() or self.body.strip())

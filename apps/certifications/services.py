@@ -7,6 +7,7 @@ the applicant's email for after the commit. Two reviewers acting at once are ser
 row lock: the second sees the first one's result and is refused if it no longer applies.
 """
 
+from datetime import timedelta
 from functools import partial
 
 from dateutil.relativedelta import relativedelta
@@ -17,18 +18,22 @@ from django.utils import timezone
 
 from apps.core.emails import queue_email
 
+from .emails import email_queue
 from .lookup import send_status_link
 from .models import (
     ALLOWED_TRANSITIONS,
+    DECIDED,
     Application,
     ApplicationDocument,
     ApplicationEvent,
+    ApplicationNote,
     Certificate,
+    EmailEvent,
     Kind,
     ReferenceCounter,
     Status,
 )
-from .tokens import DRAFT_MAX_AGE, draft_url, status_url
+from .tokens import DRAFT_MAX_AGE, certificate_url, draft_url, status_url, verify_url
 
 REOPEN_PERMISSION = "certifications.reopen_application"
 REVOKE_PERMISSION = "certifications.revoke_certificate"
@@ -63,16 +68,20 @@ CERTIFICATE_PREFIX = "NMT-C"
 # THE TRANSITION CORE
 
 
-def _transition(application, to_status, *, actor=None, message="", extra=None):
+def _transition(application, to_status, *, actor=None, message="", extra=None, from_statuses=None, verb=None):
     """Move `application` to `to_status` under a row lock; return the fresh, saved row.
 
-    `extra` maps further fields to values saved in the same update. Must run inside a transaction.
+    `extra` maps further fields to values saved in the same update. `from_statuses` narrows the
+    table for an action that reaches a status also reached otherwise (starting a review and
+    reopening a decision both lead to "in review"); `verb` names the action in the refusal.
+    Must run inside a transaction.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if to_status not in ALLOWED_TRANSITIONS[locked.status]:
+    allowed = to_status in ALLOWED_TRANSITIONS[locked.status]
+    if not allowed or (from_statuses is not None and locked.status not in from_statuses):
         raise InvalidTransition(
             f"Application {locked.reference or '(draft)'} is {locked.get_status_display().lower()}; "
-            f"it cannot be {_VERB[to_status]} now."
+            f"it cannot be {verb or _VERB[to_status]} now."
         )
     from_status = locked.status
     locked.status = to_status
@@ -105,9 +114,10 @@ def _require(text, what):
 
 
 def _email_applicant(application, event, **context):
-    queue_email(
+    """Queue the applicant's email for `event` (e.g. "approved"), in staff's wording if they set one."""
+    email_queue(
         to=[application.email],
-        template=f"certifications/email/application_{event}",
+        event=f"application_{event}",
         context={"application": application, "status_url": status_url(application), **context},
     )
 
@@ -338,8 +348,11 @@ def _delete_files_on_commit(names):
 
 @transaction.atomic
 def application_assign(*, application, reviewer):
-    """Assign a reviewer (or None to unassign). Not a status change, so any open state allows it."""
+    """Assign a reviewer (or None to unassign). Not a status change: any submitted application
+    may be (re)assigned, for the record of who handled it; a draft is not in the queue yet."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status == Status.DRAFT:
+        raise InvalidTransition("A draft is not in the review queue yet; it cannot be assigned.")
     locked.assigned_to = reviewer
     locked.save(update_fields=["assigned_to", "updated_at"])
     return locked
@@ -347,10 +360,13 @@ def application_assign(*, application, reviewer):
 
 @transaction.atomic
 def application_start_review(*, application, reviewer):
-    """Take a submitted application into review, assigning it to `reviewer` when unassigned."""
+    """Take a submitted application into review, assigning it to `reviewer` when unassigned,
+    and tell the applicant that the review has started."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     extra = {} if locked.assigned_to_id else {"assigned_to": reviewer}
-    return _transition(locked, Status.IN_REVIEW, actor=reviewer, extra=extra)
+    application = _transition(locked, Status.IN_REVIEW, actor=reviewer, extra=extra, from_statuses={Status.SUBMITTED})
+    _email_applicant(application, "review_started")
+    return application
 
 
 @transaction.atomic
@@ -364,12 +380,21 @@ def application_request_info(*, application, reviewer, message):
 
 @transaction.atomic
 def application_approve(*, application, reviewer, message=""):
-    """Approve and issue the certificate, in one transaction."""
+    """Approve and issue the certificate in one transaction; the email carries the certificate's
+    number, its public verification address and the holder's private printable link."""
+    message = (message or "").strip()
     application = _transition(
-        application, Status.APPROVED, actor=reviewer, message=message.strip(), extra={"decided_at": timezone.now()}
+        application, Status.APPROVED, actor=reviewer, message=message, extra={"decided_at": timezone.now()}
     )
     certificate = certificate_issue(application=application)
-    _email_applicant(application, "approved", certificate=certificate, message=message.strip())
+    _email_applicant(
+        application,
+        "approved",
+        certificate=certificate,
+        message=message,
+        verify_url=verify_url(certificate),
+        certificate_url=certificate_url(certificate),
+    )
     return application
 
 
@@ -387,36 +412,77 @@ def application_reject(*, application, reviewer, reason):
 @transaction.atomic
 def application_reopen(*, application, user, reason):
     """Site administrators only: take a decision back to review. Reopening an approval revokes
-    its certificate, since the decision it attests is no longer standing."""
+    its certificate, since the decision it attests is no longer standing. The reason is the
+    applicant's to read, like every timeline message."""
     if not user.has_perm(REOPEN_PERMISSION):
         raise InvalidTransition("Only site administrators can reopen a decision.")
     reason = _require(reason, "A reason for reopening")
-    application = _transition(application, Status.IN_REVIEW, actor=user, message=reason, extra={"decided_at": None})
-    certificate = Certificate.objects.filter(application=application).first()
-    if certificate and certificate.status == Certificate.Status.ACTIVE:
+    application = _transition(
+        application,
+        Status.IN_REVIEW,
+        actor=user,
+        message=reason,
+        extra={"decided_at": None},
+        from_statuses=DECIDED,
+        verb="reopened",
+    )
+    certificate = Certificate.objects.select_for_update().filter(application=application).first()
+    if certificate and certificate.status != Certificate.Status.REVOKED:
         _revoke(certificate, user=user, reason=f"Decision reopened: {reason}")
+    _email_applicant(application, "reopened", message=reason)
     return application
+
+
+def application_note_add(*, application, author, text):
+    """Add a staff-only note; never shown to the applicant."""
+    text = _require(text, "The note")
+    return ApplicationNote.objects.create(application=application, author=author, text=text)
+
+
+def applications_assign(*, applications, reviewer):
+    """Assign each of `applications` to `reviewer`; return (how many, refusal messages)."""
+    return _each(applications, lambda application: application_assign(application=application, reviewer=reviewer))
+
+
+def applications_start_review(*, applications, reviewer):
+    """Take each submitted one of `applications` into review; return (how many, refusal messages).
+
+    Each application is its own transaction, so one refusal leaves the others done."""
+    return _each(applications, lambda application: application_start_review(application=application, reviewer=reviewer))
+
+
+def _each(applications, action):
+    done, refused = 0, []
+    for application in applications:
+        try:
+            action(application)
+        except InvalidTransition as error:
+            refused.append(str(error))
+        else:
+            done += 1
+    return done, refused
 
 
 # CERTIFICATES
 
 
 def certificate_issue(*, application):
-    """Issue the certificate of an approved application (called by `application_approve`)."""
+    """Issue the certificate of an approved application (called by `application_approve`).
+
+    Runs inside the approval's transaction and row lock, so one application never gets two."""
     if application.status != Status.APPROVED:
         raise InvalidTransition("Only an approved application receives a certificate.")
-    existing = Certificate.objects.filter(application=application).first()
+    today = timezone.localdate()
+    expires_on = today + relativedelta(months=application.program.validity_months)
+    existing = Certificate.objects.select_for_update().filter(application=application).first()
     if existing is not None:
         # A reopened and re-approved application gets its certificate back, with fresh dates.
-        today = timezone.localdate()
         existing.status = Certificate.Status.ACTIVE
-        existing.issued_on = today
-        existing.expires_on = today + relativedelta(months=application.program.validity_months)
+        existing.issued_on, existing.expires_on = today, expires_on
         existing.revoked_at, existing.revoked_reason, existing.revoked_by = None, "", None
         existing.reminded_90_at = existing.reminded_30_at = existing.reminded_0_at = None
         existing.save()
         return existing
-    today = timezone.localdate()
     is_site = application.kind == Kind.SITE
     return Certificate.objects.create(
         number=next_number(CERTIFICATE_PREFIX),
@@ -427,9 +493,10 @@ def certificate_issue(*, application):
         email=application.email,
         country=application.country,
         city=application.city,
+        # A site is public by nature once certified; a person only with their consent.
         listed_publicly=True if is_site else application.list_in_registry,
         issued_on=today,
-        expires_on=today + relativedelta(months=application.program.validity_months),
+        expires_on=expires_on,
     )
 
 
@@ -442,13 +509,118 @@ def _revoke(certificate, *, user, reason):
     return certificate
 
 
+def _email_holder(certificate, event, **context):
+    email_queue(
+        to=[certificate.email],
+        event=event,
+        context={
+            "certificate": certificate,
+            "verify_url": verify_url(certificate),
+            "certificate_url": certificate_url(certificate),
+            **context,
+        },
+    )
+
+
 @transaction.atomic
 def certificate_revoke(*, certificate, user, reason):
-    """Site administrators only: revoke an active certificate with a reason."""
+    """Site administrators only: revoke a certificate with a reason, and tell the holder.
+
+    The verification page and the registry change at once; the reason stays internal there."""
     if not user.has_perm(REVOKE_PERMISSION):
         raise InvalidTransition("Only site administrators can revoke a certificate.")
     reason = _require(reason, "A reason for the revocation")
-    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    locked = Certificate.objects.select_for_update().select_related("program", "application").get(pk=certificate.pk)
     if locked.status == Certificate.Status.REVOKED:
         raise InvalidTransition(f"Certificate {locked.number} is already revoked.")
-    return _revoke(locked, user=user, reason=reason)
+    certificate = _revoke(locked, user=user, reason=reason)
+    _email_holder(certificate, EmailEvent.CERTIFICATE_REVOKED, message=reason)
+    return certificate
+
+
+@transaction.atomic
+def certificate_change_expiry(*, certificate, expires_on):
+    """A new expiry date set by staff: the renewal reminders start over and an expired
+    certificate given a future date is active again (a revoked one stays revoked)."""
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if expires_on <= locked.issued_on:
+        raise InvalidTransition("The expiry date must come after the date of issue.")
+    locked.expires_on = expires_on
+    locked.reminded_90_at = locked.reminded_30_at = locked.reminded_0_at = None
+    if locked.status != Certificate.Status.REVOKED:
+        today = timezone.localdate()
+        locked.status = Certificate.Status.ACTIVE if expires_on >= today else Certificate.Status.EXPIRED
+    locked.save(
+        update_fields=["expires_on", "status", "reminded_90_at", "reminded_30_at", "reminded_0_at", "updated_at"]
+    )
+    return locked
+
+
+# RENEWAL REMINDERS AND EXPIRY (the daily task in tasks.py)
+
+# (field recording the send, email, first and last day of the window counted in days to expiry).
+# A window rather than one exact day means a day the task did not run is caught up the next day.
+REMINDER_STAGES = [
+    ("reminded_90_at", EmailEvent.CERTIFICATE_REMINDER_90, 90, 31),
+    ("reminded_30_at", EmailEvent.CERTIFICATE_REMINDER_30, 30, 1),
+    ("reminded_0_at", EmailEvent.CERTIFICATE_REMINDER_0, 0, -7),
+]
+
+
+def certificates_send_reminders(*, today=None):
+    """Email each holder 90 and 30 days before expiry and on the day, once each; return
+    {field: how many sent}. A reminder is claimed by a conditional update before its email is
+    queued, so running this twice, even at the same time, never sends anything twice."""
+    today = today or timezone.localdate()
+    sent = {}
+    for field, event, first_day, last_day in REMINDER_STAGES:
+        due = (
+            Certificate.objects.exclude(status=Certificate.Status.REVOKED)
+            .filter(
+                expires_on__lte=today + timedelta(days=first_day),
+                expires_on__gte=today + timedelta(days=last_day),
+                **{f"{field}__isnull": True},
+            )
+            .select_related("program", "application")
+            .order_by("expires_on", "pk")
+        )
+        sent[field] = 0
+        for certificate in due.iterator(chunk_size=500):
+            with transaction.atomic():
+                claimed = Certificate.objects.filter(pk=certificate.pk, **{f"{field}__isnull": True}).update(
+                    **{field: timezone.now()}
+                )
+                if claimed:
+                    _email_holder(certificate, event)
+                    sent[field] += 1
+    return sent
+
+
+def certificates_expire(*, today=None):
+    """Mark active certificates past their expiry date as expired; return how many.
+
+    Readers never wait for this: `Certificate.objects.active()` and `effective_status()` already
+    treat a past date as expired. Each row is saved so that the field history records the change."""
+    today = today or timezone.localdate()
+    expired = 0
+    for pk in Certificate.objects.filter(status=Certificate.Status.ACTIVE, expires_on__lt=today).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            certificate = (
+                Certificate.objects.select_for_update()
+                .filter(pk=pk, status=Certificate.Status.ACTIVE, expires_on__lt=today)
+                .first()
+            )
+            if certificate is not None:
+                certificate.status = Certificate.Status.EXPIRED
+                certificate.save(update_fields=["status", "updated_at"])
+                expired += 1
+    return expired
+
+
+def certificates_daily(*, today=None):
+    """The daily run: reminders first (the day-of reminder goes to a certificate still active
+    today), then expiry. Returns a summary for the log and the command's output."""
+    sent = certificates_send_reminders(today=today)
+    return {**sent, "expired": certificates_expire(today=today)}

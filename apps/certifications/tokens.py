@@ -50,3 +50,34 @@ def status_url(application):
 def draft_url(application):
     path = reverse("certifications:resume", kwargs={"token": make_token(application, salt=DRAFT_SALT)})
     return f"{settings.SITE_URL}{path}"
+
+
+# CERTIFICATES: the holder's private link to the printable certificate (emailed on approval).
+
+CERTIFICATE_SALT = "certifications.certificate-link"
+
+
+def make_certificate_token(certificate):
+    """Signs the number with the application's random id; it lasts as long as the certificate."""
+    return signing.dumps([certificate.number, certificate.application.public_id.hex], salt=CERTIFICATE_SALT)
+
+
+def read_certificate_token(token, *, queryset):
+    """The certificate a token names, from `queryset`; raises InvalidToken otherwise."""
+    try:
+        number, public_id = signing.loads(token, salt=CERTIFICATE_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise InvalidToken from error
+    certificate = queryset.filter(number=number, application__public_id=public_id).first()
+    if certificate is None:
+        raise InvalidToken
+    return certificate
+
+
+def certificate_url(certificate):
+    path = reverse("certifications:certificate", kwargs={"token": make_certificate_token(certificate)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def verify_url(certificate):
+    return f"{settings.SITE_URL}{certificate.get_absolute_url()}"

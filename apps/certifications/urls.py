@@ -19,7 +19,9 @@ urlpatterns = [
     path("status/sent/", views.LookupSentView.as_view(), name="lookup-sent"),
     path("staff/documents/<int:pk>/download/", views.document_download, name="document-download"),
     # Registry and verification (issue 4)
-    path("registry/", views.not_built, name="registry"),
-    path("verify/<str:number>.json", views.not_built, name="verify-json"),
-    path("verify/<str:number>/", views.not_built, name="verify"),
+    path("registry/", views.RegistryView.as_view(), name="registry"),
+    path("verify/", views.VerifyLookupView.as_view(), name="verify-lookup"),
+    path("verify/<str:number>.json", views.VerifyJsonView.as_view(), name="verify-json"),
+    path("verify/<str:number>/", views.VerifyView.as_view(), name="verify"),
+    path("certificates/<str:token>/", views.CertificateView.as_view(), name="certificate"),
 ]

@@ -1,0 +1,55 @@
+"""The public registry's search and filter form (GET, so results can be bookmarked and shared)."""
+
+from django import forms
+from django.db.models import Q
+from django_countries import countries
+
+from .models import Kind, Program
+
+
+class RegistryFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Name or city",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "autocomplete": "off"}),
+    )
+    country = forms.ChoiceField(label="Country", required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    program = forms.ModelChoiceField(
+        label="Level",
+        required=False,
+        queryset=Program.objects.all(),
+        to_field_name="slug",
+        empty_label="Any level",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    kind = forms.ChoiceField(
+        label="Clinicians or sites",
+        required=False,
+        choices=[("", "Clinicians and sites"), *Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, country_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        names = sorted(((code, countries.name(code)) for code in country_codes), key=lambda item: item[1])
+        self.fields["country"].choices = [("", "Any country"), *names]
+        for name in self.errors if self.is_bound else ():
+            self.fields[name].widget.attrs["class"] += " is-invalid"
+
+    def filter(self, queryset):
+        """`queryset` narrowed by every valid field; an invalid one (a tampered link) filters nothing
+        and shows its error at the field."""
+        if not self.is_bound:
+            return queryset
+        self.is_valid()
+        data = self.cleaned_data
+        for word in (data.get("q") or "").split()[:6]:
+            queryset = queryset.filter(Q(holder_name__icontains=word) | Q(city__icontains=word))
+        if data.get("country"):
+            queryset = queryset.filter(country=data["country"])
+        if data.get("program"):
+            queryset = queryset.filter(program=data["program"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        return queryset

@@ -1,0 +1,236 @@
+"""Every transition of the lifecycle through services.py, allowed and forbidden, and two reviewers at once."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from apps.certifications import services
+from apps.certifications.models import Application, ApplicationEvent, Certificate, Status
+from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
+from tests.factories import make_application, make_certificate, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _act(action, application, *, reviewer, admin):
+    if action == "submit":
+        return services.application_submit(application=application)
+    if action == "start_review":
+        return services.application_start_review(application=application, reviewer=reviewer)
+    if action == "request_info":
+        return services.application_request_info(application=application, reviewer=reviewer, message="Your licence?")
+    if action == "respond":
+        return services.application_respond(application=application, message="Attached.")
+    if action == "approve":
+        return services.application_approve(application=application, reviewer=reviewer)
+    if action == "reject":
+        return services.application_reject(application=application, reviewer=reviewer, reason="Incomplete.")
+    if action == "reopen":
+        return services.application_reopen(application=application, user=admin, reason="Appeal upheld.")
+    return services.application_withdraw(application=application)
+
+
+# action -> {from status: resulting status}; every other status refuses the action.
+ALLOWED = {
+    "submit": {"draft": "submitted"},
+    "start_review": {"submitted": "in_review"},
+    "request_info": {"in_review": "info_requested"},
+    "respond": {"info_requested": "submitted"},
+    "approve": {"in_review": "approved"},
+    "reject": {"in_review": "rejected"},
+    "reopen": {"approved": "in_review", "rejected": "in_review"},
+    "withdraw": dict.fromkeys(["draft", "submitted", "in_review", "info_requested"], "withdrawn"),
+}
+# Applicant actions on drafts belong to the drafts work (issue 3): a draft has no status page to
+# answer from, and withdrawing a draft meets the `application_submitted_complete` constraint.
+NOT_REACHABLE = {("respond", "draft"), ("withdraw", "draft")}
+CASES = [
+    (action, status.value) for action in ALLOWED for status in Status if (action, status.value) not in NOT_REACHABLE
+]
+
+
+@pytest.mark.parametrize(("action", "from_status"), CASES)
+def test_transition_is_allowed_exactly_as_the_lifecycle_says(action, from_status):
+    reviewer = make_staff(role=REVIEWERS)
+    admin = make_staff(role=SITE_ADMINISTRATORS)
+    application = make_application(status=from_status, reviewer=reviewer)
+    events_before = application.events.count()
+    expected = ALLOWED[action].get(from_status)
+
+    if expected is None:
+        with pytest.raises(services.InvalidTransition) as refused:
+            _act(action, application, reviewer=reviewer, admin=admin)
+        application.refresh_from_db()
+        assert application.status == from_status
+        assert application.events.count() == events_before
+        assert str(refused.value) != ""
+    else:
+        _act(action, application, reviewer=reviewer, admin=admin)
+        application.refresh_from_db()
+        assert application.status == expected
+        event = application.events.last()
+        assert (event.from_status, event.to_status) == (from_status, expected)
+        assert application.events.count() == events_before + 1
+
+
+def test_refusal_names_the_application_and_its_state():
+    reviewer = make_staff(role=REVIEWERS)
+    application = make_application(status="approved", reviewer=reviewer)
+
+    with pytest.raises(services.InvalidTransition) as refused:
+        services.application_start_review(application=application, reviewer=reviewer)
+
+    assert str(refused.value) == f"Application {application.reference} is approved; it cannot be taken into review now."
+
+
+def test_reopen_of_an_undecided_application_is_refused_in_words():
+    admin = make_staff(role=SITE_ADMINISTRATORS)
+    application = make_application(status="submitted")
+
+    with pytest.raises(services.InvalidTransition) as refused:
+        services.application_reopen(application=application, user=admin, reason="Why not.")
+
+    assert str(refused.value) == f"Application {application.reference} is submitted; it cannot be reopened now."
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda a, r: services.application_request_info(application=a, reviewer=r, message="  "),
+            "A message to the applicant is required.",
+        ),
+        (
+            lambda a, r: services.application_reject(application=a, reviewer=r, reason=""),
+            "A reason for the rejection is required.",
+        ),
+    ],
+    ids=["request_info", "reject"],
+)
+def test_messages_are_required_where_the_applicant_must_be_told_why(call, message):
+    reviewer = make_staff(role=REVIEWERS)
+    application = make_application(status="in_review", reviewer=reviewer)
+
+    with pytest.raises(services.InvalidTransition) as refused:
+        call(application, reviewer)
+
+    assert str(refused.value) == message
+    application.refresh_from_db()
+    assert application.status == "in_review"
+
+
+def test_only_site_administrators_reopen_a_decision():
+    reviewer = make_staff(role=REVIEWERS)
+    application = make_application(status="rejected", reviewer=reviewer)
+
+    with pytest.raises(services.InvalidTransition) as refused:
+        services.application_reopen(application=application, user=reviewer, reason="Second look.")
+
+    assert str(refused.value) == "Only site administrators can reopen a decision."
+    application.refresh_from_db()
+    assert application.status == "rejected"
+
+
+def test_reopening_an_approval_revokes_its_certificate_and_reapproval_restores_it():
+    admin = make_staff(role=SITE_ADMINISTRATORS)
+    reviewer = make_staff(role=REVIEWERS)
+    application = make_application(status="approved", reviewer=reviewer)
+    number = Certificate.objects.get(application=application).number
+
+    services.application_reopen(application=application, user=admin, reason="Documents were forged.")
+    revoked = Certificate.objects.get(application=application)
+    services.application_approve(application=application, reviewer=reviewer)
+    restored = Certificate.objects.get(application=application)
+
+    assert (revoked.status, revoked.revoked_reason) == ("revoked", "Decision reopened: Documents were forged.")
+    assert (restored.number, restored.status, restored.revoked_reason) == (number, "active", "")
+    assert Certificate.objects.count() == 1
+
+
+def test_start_review_assigns_the_reviewer_only_when_nobody_has_it():
+    first, second = make_staff(role=REVIEWERS), make_staff(role=REVIEWERS)
+    unassigned = make_application(status="submitted")
+    assigned = services.application_assign(application=make_application(status="submitted"), reviewer=first)
+
+    services.application_start_review(application=unassigned, reviewer=second)
+    services.application_start_review(application=assigned, reviewer=second)
+
+    unassigned.refresh_from_db()
+    assigned.refresh_from_db()
+    assert (unassigned.assigned_to, assigned.assigned_to) == (second, first)
+
+
+def test_a_draft_cannot_be_assigned():
+    with pytest.raises(services.InvalidTransition):
+        services.application_assign(application=make_application(status="draft"), reviewer=make_staff())
+
+
+def test_bulk_start_review_reports_each_refusal_and_does_the_rest():
+    reviewer = make_staff(role=REVIEWERS)
+    waiting = [make_application(status="submitted") for _ in range(2)]
+    decided = make_application(status="rejected")
+
+    done, refused = services.applications_start_review(
+        applications=Application.objects.filter(pk__in=[a.pk for a in [*waiting, decided]]).order_by("pk"),
+        reviewer=reviewer,
+    )
+
+    assert done == 2
+    assert refused == [f"Application {decided.reference} is rejected; it cannot be taken into review now."]
+    assert set(Application.objects.filter(pk__in=[a.pk for a in waiting]).values_list("status", flat=True)) == {
+        "in_review"
+    }
+
+
+def test_certificate_revocation_needs_the_permission_and_a_reason():
+    certificate = make_certificate()
+    reviewer = make_staff(role=REVIEWERS)
+    admin = make_staff(role=SITE_ADMINISTRATORS)
+    refusals = []
+
+    for user, reason in [(reviewer, "Fraud."), (admin, " ")]:
+        with pytest.raises(services.InvalidTransition) as refused:
+            services.certificate_revoke(certificate=certificate, user=user, reason=reason)
+        refusals.append(str(refused.value))
+    services.certificate_revoke(certificate=certificate, user=admin, reason="Fraud.")
+    with pytest.raises(services.InvalidTransition) as again:
+        services.certificate_revoke(certificate=certificate, user=admin, reason="Again.")
+
+    assert refusals == [
+        "Only site administrators can revoke a certificate.",
+        "A reason for the revocation is required.",
+    ]
+    assert str(again.value) == f"Certificate {certificate.number} is already revoked."
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.revoked_reason, certificate.revoked_by) == ("revoked", "Fraud.", admin)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_approving_at_once_issue_exactly_one_certificate():
+    first, second = make_staff(role=REVIEWERS), make_staff(role=REVIEWERS)
+    application = make_application(status="in_review", reviewer=first)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def approve(reviewer):
+        try:
+            barrier.wait(timeout=5)
+            services.application_approve(application=Application.objects.get(pk=application.pk), reviewer=reviewer)
+            outcomes.append("approved")
+        except services.InvalidTransition as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(reviewer,)) for reviewer in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert sorted(outcomes) == sorted(
+        ["approved", f"Application {application.reference} is approved; it cannot be approved now."]
+    )
+    assert Certificate.objects.filter(application=application).count() == 1
+    assert ApplicationEvent.objects.filter(application=application, to_status="approved").count() == 1

@@ -369,7 +369,7 @@ def test_review_pages_carry_no_inline_style_or_script(client):
     client.force_login(make_staff(role=SITE_ADMINISTRATORS))
     application = make_application(status="approved")
     certificate = Certificate.objects.get(application=application)
-    template = EmailTemplate.objects.create(event="application_rejected")
+    template, _ = EmailTemplate.objects.get_or_create(event="application_rejected")  # seeded by a migration
     pages = [
         QUEUE,
         f"{QUEUE}{application.pk}/change/",

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView, ListView, TemplateView, View
@@ -147,27 +148,32 @@ class ApplyView(FormView):
     http_method_names = ["get", "post"]
     draft = None
 
-    def dispatch(self, request, *args, **kwargs):
-        self.programs = list(Program.objects.open().filter(kind=self.kind).prefetch_related("documents"))
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def programs(self):
+        """Open programs of this kind; loaded only when the page is rendered or a form posted."""
+        return list(Program.objects.open().filter(kind=self.kind).prefetch_related("documents"))
 
     def get_form_class(self):
         return FORMS[self.kind]
 
     def get(self, request, *args, **kwargs):
-        if not self.programs:
-            return self.render_closed()
         if self.draft is None and can_use_cached_form(request):
+            # The shared copy needs no query at all: programs are read only when it is (re)rendered.
             return cached_form_page(
                 request,
                 key=f"apply:{self.kind}:{request.GET.get('program', '')[:80]}",
                 render=self.render_blank_form,
                 fresh={str(BLANK_SUBMISSION_KEY): lambda: str(uuid.uuid4())},
             )
+        if not self.programs:
+            return self.render_closed()
         return super().get(request, *args, **kwargs)
 
     def render_blank_form(self):
-        """The page of a new, empty form with placeholders for the CSRF token and submission key."""
+        """The page of a new, empty form with placeholders for the CSRF token and submission key
+        (or the "applications closed" page when no program of this kind is open)."""
+        if not self.programs:
+            return self.render_closed().render().content.decode()
         self.blank_placeholders = True
         context = self.get_context_data(csrf_token=CSRF_PLACEHOLDER)
         return self.response_class(self.request, self.get_template_names(), context).rendered_content

@@ -72,7 +72,11 @@ class PartnerDetailView(DetailView):
 
     def get_queryset(self):
         partners = Partner.objects.select_related("certificate")
-        return partners if can_preview(self.request.user) else partners.published()
+        # Only a visitor with a session can be staff: others never touch the session, so the
+        # page stays the same for every anonymous visitor and can be cached.
+        if settings.SESSION_COOKIE_NAME in self.request.COOKIES and can_preview(self.request.user):
+            return partners
+        return partners.published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -107,3 +107,30 @@ def test_a_cache_outage_neither_fails_writes_nor_takes_pages_down(client, settin
     assert "Still saved?" in client.get("/faq/").content.decode()
     question.refresh_from_db()
     assert question.question == "Still saved?"
+
+
+def test_cached_pages_are_served_gzipped_to_clients_that_accept_it(client):
+    import gzip
+
+    for n in range(30):
+        make_question(question=f"Question about gzip {n}?", slug=f"gz-{n}", answer="A long answer. " * 20)
+    plain = client.get("/faq/")
+
+    compressed = client.get("/faq/", headers={"Accept-Encoding": "gzip, deflate, br"})
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert compressed["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert int(compressed["Content-Length"]) < len(plain.content) / 4
+    assert "Content-Encoding" not in client.get("/faq/")
+
+
+def test_a_cached_page_answers_not_modified_to_a_matching_etag(client):
+    make_question(question="Etag?", slug="etag")
+    client.get("/faq/")
+    etag = client.get("/faq/")["ETag"]
+
+    response = client.get("/faq/", headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+    assert response.content == b""

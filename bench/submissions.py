@@ -28,16 +28,19 @@ KEY = re.compile(r'name="submission_key" value="([0-9a-f-]+)"')
 
 
 def one_megabyte_pdf():
-    """A valid one-page PDF padded with a trailing comment to 1 MB."""
-    from pypdf import PdfWriter
+    """A valid one-page PDF of about 1 MB, like a scanned CV: a photo-like image (noise resists
+    compression) saved as PDF by Pillow."""
+    import io
+    import random
 
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    path = Path(tempfile.mkstemp(suffix=".pdf")[1])
-    with path.open("wb") as handle:
-        writer.write(handle)
-    data = path.read_bytes()
-    return data + b"\n%" + b"x" * (1024 * 1024 - len(data) - 3) + b"\n"
+    from PIL import Image
+
+    rng = random.Random(7)
+    side = 1012
+    image = Image.frombytes("RGB", (side, side), bytes(rng.getrandbits(8) for _ in range(side * side * 3)))
+    output = io.BytesIO()
+    image.save(output, format="PDF", resolution=150, quality=92)
+    return output.getvalue()
 
 
 def submit(base_url, program_id, n, pdf):
@@ -155,7 +158,10 @@ def main():
         n = args.applications
         check(counts["rows"] == n, f"{counts['rows']} application rows (expected {n})")
         check(counts["references"] == n, f"{counts['references']} distinct reference numbers")
-        check(counts["documents"] == n and counts["sizes"] == [len(pdf)], f"{counts['documents']} documents of 1 MB")
+        check(
+            counts["documents"] == n and counts["sizes"] == [len(pdf)],
+            f"{counts['documents']} documents of {len(pdf) / 1_000_000:.2f} MB",
+        )
         check(len(stored) == n, f"{len(stored)} files present in private storage")
         check(counts["emails"] == n, f"{counts['emails']} confirmation emails queued for the worker")
 

@@ -8,6 +8,8 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from apps.core.admin_filters import WorkQueueFilter
+
 from .forms import EventAdminForm
 from .models import DEFAULT_TIMEZONE, Event, Registration
 from .services import (
@@ -20,26 +22,17 @@ from .services import (
 from .timezones import get_zone
 
 
-class WhenFilter(admin.SimpleListFilter):
+class WhenFilter(WorkQueueFilter):
     """Opens on the upcoming events: the ones editors and registrations are busy with."""
 
     title = "when"
     parameter_name = "when"
+    default = "upcoming"
 
     def lookups(self, request, model_admin):
         return [("upcoming", "Upcoming"), ("past", "Past"), ("all", "All")]
 
-    def choices(self, changelist):
-        value = self.value() or "upcoming"
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or "upcoming"
+    def filter(self, queryset, value):
         now = timezone.now()
         if value == "upcoming":
             return queryset.filter(ends_at__gt=now)

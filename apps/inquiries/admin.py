@@ -1,29 +1,22 @@
 from django.contrib import admin, messages
 
+from apps.core.admin_filters import WorkQueueFilter
+
 from .models import Inquiry
 from .services import inquiries_mark_handled, inquiries_mark_open
 
 
-class HandledFilter(admin.SimpleListFilter):
+class HandledFilter(WorkQueueFilter):
     """Opens on the open inquiries: the inbox is the work queue."""
 
     title = "state"
     parameter_name = "state"
+    default = "open"
 
     def lookups(self, request, model_admin):
         return [("open", "Open"), ("handled", "Handled"), ("all", "All")]
 
-    def choices(self, changelist):
-        value = self.value() or "open"
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or "open"
+    def filter(self, queryset, value):
         if value == "open":
             return queryset.open()
         if value == "handled":

@@ -22,6 +22,8 @@ from django.utils.html import format_html, format_html_join
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin_filters import WorkQueueFilter
+
 from .. import services
 from ..dashboard import dashboard_stats
 from ..emails import email_render
@@ -38,7 +40,7 @@ from .history import ReadOnlyHistoryMixin
 # APPLICATIONS: the review queue
 
 
-class QueueFilter(admin.SimpleListFilter):
+class QueueFilter(WorkQueueFilter):
     """Opens on what awaits review (submitted and in review); every status and "all" one click away."""
 
     title = "status"
@@ -48,17 +50,7 @@ class QueueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [("awaiting", "Awaiting review"), *Status.choices, ("all", "All")]
 
-    def choices(self, changelist):
-        value = self.value() or self.default
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
+    def filter(self, queryset, value):
         if value == "awaiting":
             return queryset.awaiting_review()
         if value in Status.values:

@@ -355,5 +355,11 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Django's own handlers (a debug-only console, mail to ADMINS, runserver's request lines)
+        # would print paths unredacted: everything goes through the redacting console instead.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Its DEBUG records print whole template contexts, applicants' details included.
+        "django.template": {"level": "INFO"},
     },
 }

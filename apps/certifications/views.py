@@ -145,7 +145,7 @@ class ApplyView(FormView):
 
     kind = None
     template_name = "certifications/application_form.html"
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
     draft = None
 
     @cached_property
@@ -414,7 +414,7 @@ class StatusView(TemplateView):
     """The applicant's private page: details, documents, timeline; withdraw, and answer a request."""
 
     template_name = "certifications/application_status.html"
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
     def dispatch(self, request, *args, token, **kwargs):
         try:
@@ -504,7 +504,7 @@ class LookupView(FormView):
 
     template_name = "certifications/lookup.html"
     form_class = LookupForm
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
     def form_valid(self, form):
         application_status_link_request(reference=form.cleaned_data["reference"], email=form.cleaned_data["email"])
@@ -575,8 +575,9 @@ class RegistryView(ListView):
 
 def _find_certificate(number):
     """The certificate with this number (any case), or None. One indexed query whatever the input,
-    so an unknown number answers like any other unknown number."""
-    normalised = (number or "").strip().upper()[:40]
+    so an unknown number answers like any other unknown number. NUL characters, which PostgreSQL
+    refuses in a query, are dropped: no number has them."""
+    normalised = (number or "").replace("\x00", "").strip().upper()[:40]
     return Certificate.objects.select_related("program").filter(number=normalised).first()
 
 

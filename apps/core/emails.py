@@ -13,7 +13,9 @@ def render_email(template, context):
     """Render `<template>_subject.txt` and `<template>.txt` into (subject, body)."""
     context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
+    # Rendering marks the text HTML-safe, but an email's text is plain: a page that shows it (an
+    # admin preview) must escape it like any other text, applicants' names and messages included.
+    body = str.__str__(render_to_string(f"{template}.txt", context))
     return subject, body
 
 

@@ -1,23 +1,31 @@
-"""Log filters that keep private links out of the logs."""
+"""Log filters that keep private links and email addresses out of the logs."""
 
 import logging
 import re
 
 # Private links carry a secret in their path; the log keeps the route, never the secret.
 PRIVATE_PATH = re.compile(r"(/(?:applications|resume|cancel|certificates)/)[^/\s\"'?]+")
+# Addresses reach the logs inside other messages (an SMTP server refusing a recipient names it).
+EMAIL_ADDRESS = re.compile(r"(?:\"[^\"\s]*\"|[^\s@<>()\[\],;:\"']+)@[^\s@<>()\[\],;:\"']+\.[^\s@<>()\[\],;:\"'.]+")
 
 
 def redact(text):
-    return PRIVATE_PATH.sub(r"\1[redacted]", text)
+    return EMAIL_ADDRESS.sub("[email]", PRIVATE_PATH.sub(r"\1[redacted]", text))
 
 
 class RedactPrivateTokens(logging.Filter):
+    """Redacts the message, once its arguments are in it, and the text of an attached exception."""
+
     def filter(self, record):
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        if record.args:
-            if isinstance(record.args, dict):
-                record.args = {k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()}
-            else:
-                record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format: the handler reports it, as logging always does
+            return True
+        # The finished message, not the format: "/applications/%s/" must keep its placeholder.
+        record.msg, record.args = redact(message), ()
+        if record.exc_info and not record.exc_text:
+            # Formatters print exc_text when it is set, so the traceback is redacted like the message.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True

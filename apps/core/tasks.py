@@ -29,7 +29,7 @@ def send_email(*, to, subject, body, reply_to=None, attachments=None, attempt=1)
         message.attach(filename, content, mimetype)
     try:
         message.send()
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError) as error:
         if attempt < MAX_ATTEMPTS:
             send_email.using(run_after=timezone.now() + timedelta(minutes=2**attempt)).enqueue(
                 to=to,
@@ -39,5 +39,6 @@ def send_email(*, to, subject, body, reply_to=None, attachments=None, attempt=1)
                 attachments=attachments,
                 attempt=attempt + 1,
             )
-        logger.warning("Email %r failed on attempt %d of %d", subject, attempt, MAX_ATTEMPTS)
+        # Neither the subject nor the error's text: both can name the applicant or their address.
+        logger.warning("Email failed on attempt %d of %d (%s)", attempt, MAX_ATTEMPTS, type(error).__name__)
         raise

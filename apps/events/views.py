@@ -92,7 +92,7 @@ class RegisterView(TemplateView):
     """GET shows the form on its own page; POST registers (or waitlists) and redirects to the outcome."""
 
     template_name = "events/registration_form.html"
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
     def dispatch(self, request, *args, **kwargs):
         self.event = get_object_or_404(Event.objects.published().with_counts(), slug=kwargs["slug"])
@@ -157,7 +157,7 @@ class CancelView(TemplateView):
     """The private cancellation page reached from the email: GET asks, POST cancels."""
 
     template_name = "events/registration_cancel.html"
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
     def dispatch(self, request, *args, **kwargs):
         event = get_object_or_404(Event.objects.published(), slug=kwargs["slug"])

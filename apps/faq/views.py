@@ -11,7 +11,8 @@ class FaqView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "").strip()[:200]
+        # PostgreSQL refuses NUL characters in a query; nobody types them, so they go.
+        query = self.request.GET.get("q", "").replace("\x00", "").strip()[:200]
         context["query"] = query
         if query:
             context["results"] = list(Question.objects.published().search(query).select_related("category"))

@@ -11,7 +11,7 @@ from .services import inquiry_create
 class ContactView(FormView):
     template_name = "inquiries/inquiry_form.html"
     form_class = InquiryForm
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
     def form_valid(self, form):
         if not form.is_spam():

@@ -233,8 +233,9 @@ PAGES = {
 EMPTY_PAGES = ["/registry/", "/partners/", "/events/", "/events/past/", "/library/?q=xylophone"]
 
 
-def _audit(page, path):
-    page.goto(path)
+def _audit(page, path=None):
+    if path:
+        page.goto(path)
     if page.locator("#partners-map").count():
         page.wait_for_selector("#partners-map[data-markers]")
     return serious_violations(page)
@@ -250,6 +251,32 @@ def test_public_page_has_no_serious_accessibility_violations(axe_page, content, 
 @pytest.mark.parametrize("path", EMPTY_PAGES)
 def test_empty_list_has_no_serious_accessibility_violations(axe_page, starter_content, path):
     assert _audit(axe_page, path) == []
+
+
+# SMALL SCREENS: the same pages on a phone, with the navigation menu open.
+
+PHONE_PAGES = {
+    "home": lambda: "/",
+    "faq": lambda: "/faq/",
+    "apply individual": lambda: "/apply/individual/",
+    "status information requested": lambda: _status_path(Status.INFO_REQUESTED),
+    "registry": lambda: "/registry/",
+    "partners": lambda: _partners() and "/partners/",
+    "event open": lambda: _events()["open"].get_absolute_url(),
+    "library": lambda: "/library/",
+    "printable certificate": lambda: f"/certificates/{make_certificate_token(_certificate('active'))}/",
+}
+
+
+@pytest.mark.parametrize("name", PHONE_PAGES)
+def test_page_on_a_phone_with_the_menu_open(axe_page, content, name):
+    axe_page.set_viewport_size({"width": 375, "height": 812})
+    path = PHONE_PAGES[name]()
+    axe_page.goto(path)
+    axe_page.get_by_role("button", name="Show navigation").click()
+    axe_page.wait_for_selector("#site-nav.show")
+
+    assert _audit(axe_page) == []
 
 
 # FORMS WITH THEIR ERRORS SHOWING: no serious violation, and the errors are announced: the summary

@@ -7,31 +7,9 @@ AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1" / "axe.min.js"
 # Map tiles come from the internet; the audit blocks them (the map works without its background).
 TILES = re.compile(r"^https://tile\.openstreetmap\.org/")
 
-# The focused element's own ring: an outline or a box-shadow, as the CSS draws it at that moment.
-FOCUS_RING = """() => {
-  const element = document.activeElement;
-  if (!element || element === document.body) return null;
-  const style = getComputedStyle(element);
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1;
-  const shadow = style.boxShadow !== "none";
-  return {outline: outline, shadow: shadow};
-}"""
-
-# A short, stable description of the focused element, for assertions and failure messages.
-DESCRIBE_FOCUS = """() => {
-  const element = document.activeElement;
-  if (!element || element === document.body) return "body";
-  const label = element.id ? "#" + element.id : (element.getAttribute("href") || element.getAttribute("name") || "");
-  const text = (element.getAttribute("aria-label") || element.textContent || element.value || "").trim().slice(0, 40);
-  return element.tagName.toLowerCase() + " " + label + " " + JSON.stringify(text);
-}"""
-
-
-# axe leaves text over a gradient or a background image "incomplete" (it cannot tell which colour is
-# behind the letters). This finishes the check: the text colour against the nearest opaque background
-# colour and against every colour stop of a gradient behind it (a select's chevron image sits beside
-# the text, so the element's own colour is what the text is on). WCAG AA: 4.5:1, or 3:1 for large text.
-CONTRAST_OF_INCOMPLETE = """(selectors) => {
+# Colour arithmetic for the checks below: CSS colours, alpha blending, WCAG contrast ratios, and the
+# colours behind an element (every stop of a gradient, or the nearest opaque background).
+COLOURS = """
   const parse = (value) => {
     const m = value.match(/rgba?\\(([^)]+)\\)/);
     if (!m) return null;
@@ -67,7 +45,53 @@ CONTRAST_OF_INCOMPLETE = """(selectors) => {
     }
     return [layers.reduceRight((below, layer) => over(layer, below), {r: 255, g: 255, b: 255, a: 1})];
   };
-  return selectors.map((selector) => {
+"""
+
+# The focused element's indicator: its outline and box-shadow colours, each measured against the
+# background around the element. WCAG 2.4.7 and 1.4.11: a focus indicator needs 3:1 against what is
+# next to it, so a faint tint (Bootstrap's 25% ring) does not count.
+FOCUS_RING = (
+    "async () => {"
+    + COLOURS
+    + """
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  // Form controls fade their ring in: measure it once the transition has finished.
+  await Promise.all(element.getAnimations().map((animation) => animation.finished));
+  const style = getComputedStyle(element);
+  const around = backgrounds(element.parentElement || element);
+  const colours = [];
+  if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) colours.push(parse(style.outlineColor));
+  if (style.boxShadow !== "none") {
+    for (const shadow of style.boxShadow.split(/,(?![^(]*\\))/)) {
+      const spread = shadow.replace(/rgba?\\([^)]+\\)/, "").trim().split(/\\s+/).map(parseFloat);
+      if (spread.length >= 4 && spread[3] >= 2) colours.push(parse(shadow));
+    }
+  }
+  const best = Math.max(0, ...colours.flatMap((colour) => around.map((bg) => ratio(over(colour, bg), bg))));
+  return {ratio: Math.round(best * 100) / 100};
+}"""
+)
+
+
+# A short, stable description of the focused element, for assertions and failure messages.
+DESCRIBE_FOCUS = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return "body";
+  const label = element.id ? "#" + element.id : (element.getAttribute("href") || element.getAttribute("name") || "");
+  const text = (element.getAttribute("aria-label") || element.textContent || element.value || "").trim().slice(0, 40);
+  return element.tagName.toLowerCase() + " " + label + " " + JSON.stringify(text);
+}"""
+
+
+# axe leaves text over a gradient or a background image "incomplete" (it cannot tell which colour is
+# behind the letters). This finishes the check: the text colour against the nearest opaque background
+# colour and against every colour stop of a gradient behind it (a select's chevron image sits beside
+# the text, so the element's own colour is what the text is on). WCAG AA: 4.5:1, or 3:1 for large text.
+CONTRAST_OF_INCOMPLETE = (
+    "(selectors) => {"
+    + COLOURS
+    + """  return selectors.map((selector) => {
     const element = document.querySelector(selector);
     const style = getComputedStyle(element);
     const size = parseFloat(style.fontSize);
@@ -76,6 +100,7 @@ CONTRAST_OF_INCOMPLETE = """(selectors) => {
     return {selector: selector, ratio: Math.round(lowest * 100) / 100, needed: large ? 3 : 4.5};
   });
 }"""
+)
 # Incomplete for reasons that are not about text: an icon glyph, a one-character cluster count.
 NOT_TEXT = ("non-text characters", "too short to determine")
 
@@ -117,7 +142,7 @@ def focused(page):
 def assert_focus_visible(page):
     ring = page.evaluate(FOCUS_RING)
     assert ring is not None, "nothing has focus"
-    assert ring["outline"] or ring["shadow"], f"no visible focus indicator on {focused(page)}"
+    assert ring["ratio"] >= 3, f"focus indicator of {focused(page)} has {ring['ratio']}:1 against its background"
 
 
 def tab_to(page, selector, *, key="Tab", limit=80):

@@ -330,6 +330,11 @@ def test_individual_application_with_errors_and_a_refused_upload(axe_page, conte
     assert summary.startswith("Please correct the 13 fields marked below")
     assert "CV / résumé: “cv” is not a PDF, JPEG or PNG file. Please upload PDF, JPEG or PNG only." in summary
     assert "Files are not kept when the form has errors: please choose your documents again." in summary
+    cv = axe_page.locator("#id_document_cv")
+    assert (cv.get_attribute("aria-invalid"), cv.get_attribute("aria-describedby")) == (
+        "true",
+        "id_document_cv_helptext id_document_cv_error",
+    )
     assert serious_violations(axe_page) == []
 
 
@@ -408,13 +413,22 @@ def test_registration_refused_for_an_address_already_registered(axe_page, conten
     assert serious_violations(axe_page) == []
 
 
-def test_status_page_answer_form_with_errors(axe_page, content):
+def test_status_page_answer_form_with_errors_and_a_refused_upload(axe_page, content):
     axe_page.goto(_status_path(Status.INFO_REQUESTED))
+    axe_page.set_input_files(
+        "#id_documents", files=[{"name": "licence.pdf", "mimeType": "application/pdf", "buffer": files.svg_bytes()}]
+    )
 
     _submit(axe_page, "Send my answer")
 
-    assert _summary_has_focus(axe_page) == "Please correct the field marked below."
+    assert _summary_has_focus(axe_page) == (
+        "Please correct the fields marked below. Files are not kept when the form has errors: please choose them again."
+    )
     assert axe_page.get_attribute("#id_message", "aria-invalid") == "true"
+    assert axe_page.get_attribute("#id_documents", "aria-describedby") == "id_documents_helptext id_documents_error"
+    assert axe_page.locator("#id_documents_error").inner_text() == (
+        "“licence” is not a PDF, JPEG or PNG file. Please upload PDF, JPEG or PNG only."
+    )
     assert serious_violations(axe_page) == []
 
 

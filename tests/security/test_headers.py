@@ -296,7 +296,7 @@ def test_staff_pages_and_document_downloads_carry_them(client, starter_content):
     }
 
 
-@pytest.mark.urls("tests.security.urls")
+@pytest.mark.urls("tests.security.failing_urls")
 @pytest.mark.parametrize(("path", "status"), [("/test-failures/error/", 500), ("/test-failures/database/", 503)])
 def test_error_pages_of_a_failing_view_carry_them(client, path, status):
     client.raise_request_exception = False

@@ -166,7 +166,9 @@ class CancelView(TemplateView):
             raise Http404("Unknown cancellation link")
         response = super().dispatch(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "no-referrer"
+        # The token in this page's URL never leaves in a Referer. Not "no-referrer": under it browsers
+        # send `Origin: null` with the cancel form, which CSRF protection refuses.
+        response["Referrer-Policy"] = "strict-origin"
         return response
 
     def get_context_data(self, **kwargs):

@@ -1,16 +1,12 @@
-/* Application forms and the status page: mark which documents the chosen program asks for, show
-   the error summary first, warn early about oversized files, and ignore a second click on submit.
+/* Application forms and the status page: mark which documents the chosen program asks for, warn
+   early about oversized files, and ignore a second click on submit (form-errors.js, on every page,
+   focuses the error summary).
    Everything here is an enhancement: the forms work the same without it. */
 (function () {
   "use strict";
 
   var MAX_BYTES = 10 * 1024 * 1024;
   var MAX_FILES = 8;
-
-  var summary = document.getElementById("form-errors");
-  if (summary) {
-    summary.focus();
-  }
 
   // Oversized files: say so at once instead of after a long upload. The server checks again.
   document.addEventListener("change", function (event) {

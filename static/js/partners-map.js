@@ -126,6 +126,13 @@
       container.scrollIntoView({ behavior: "smooth", block: "center" });
       cluster.zoomToShowLayer(marker, function () {
         marker.openPopup();
+        // The focus follows into the popup, so a keyboard or screen-reader user lands on the partner
+        // asked for instead of having to tab back through the map to find it.
+        var popup = marker.getPopup().getElement();
+        var link = popup && popup.querySelector(".partner-popup-name a");
+        if (link) {
+          link.focus({ preventScroll: true });
+        }
       });
     }
 

@@ -464,7 +464,7 @@ def test_cancel_page_asks_before_cancelling(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == "noindex"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-cache" in response["Cache-Control"]
     assert text_of(html, "button", type="submit") == "Cancel my registration"
     registration.refresh_from_db()

@@ -103,14 +103,18 @@ def public_targets(ids):
         ("registry", "/registry/"),
         ("verification", f"/verify/{ids['certificate']}/"),
         ("verification JSON", f"/verify/{ids['certificate']}.json"),
-        ("GeoJSON", "/partners.geojson"),
+    ]
+    # Feeds carry every partner or upcoming event (200 KB gzipped for 10,000 partners): measured,
+    # held to the p99 target, not to the content pages' share of /healthz.
+    feeds = [
+        ("GeoJSON (10,000 partners)", "/partners.geojson"),
         ("events.ics", "/events.ics"),
     ]
     forms = [
         ("individual application form", "/apply/individual/"),
         ("site application form", "/apply/site/"),
     ]
-    return content, forms
+    return content, feeds, forms
 
 
 def admin_timings(base_url, ids, rounds=20):
@@ -177,6 +181,7 @@ def main():
     parser.add_argument("--seed", action="store_true", help="load seed_scale_data first")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
+    parser.add_argument("--only", default="", help="measure only pages whose name contains this text")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -205,32 +210,37 @@ def main():
         "u.groups.add(Group.objects.get(name='Reviewers'))\n",
     )
     ids = sample_paths(env)
-    content, forms = public_targets(ids)
+    content, feeds, forms = public_targets(ids)
+    if args.only:
+        content, feeds, forms = (
+            [(name, path) for name, path in group if args.only.lower() in name.lower()]
+            for group in (content, feeds, forms)
+        )
 
     machine = subprocess.run(["uname", "-srm"], capture_output=True, text=True, check=True).stdout.strip()
     print(f"\nMachine: {os.cpu_count()} CPUs, {machine}")
     print(f"gunicorn {args.workers} sync workers; wrk {args.duration}s per run")
 
     with Gunicorn(env, PORT, workers=args.workers) as server:
-        for _, path in [*content, *forms, ("healthz", "/healthz")]:
+        for _, path in [*content, *feeds, *forms, ("healthz", "/healthz")]:
             Client(server.url).get(path)  # warm the page cache and connections
         for connections in (8, 64):
             print(f"\n== {connections} connections")
             health = wrk(f"{server.url}/healthz", connections, args.duration)
             print(f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs healthz':>10}  target")
             print(f"{'/healthz':34} {health['rps']:9.0f} {health['p50']:8.2f} {health['p99']:8.2f} {1:10.2f}")
-            for group, target in ((content, TARGET_CONTENT_RATIO), (forms, TARGET_FORM_RATIO)):
+            for group, target in ((content, TARGET_CONTENT_RATIO), (feeds, None), (forms, TARGET_FORM_RATIO)):
                 for name, path in group:
                     result = wrk(f"{server.url}{path}", connections, args.duration)
                     ratio = result["rps"] / health["rps"] if health["rps"] else 0
-                    verdict = "ok" if ratio >= target else "BELOW"
+                    verdict = "ok" if target is None or ratio >= target else "BELOW"
                     if connections == 8 and result["p99"] >= TARGET_P99_MS:
                         verdict += f", p99 over {TARGET_P99_MS} ms"
                     if result["non_2xx"]:
                         verdict += f", {result['non_2xx']} non-2xx"
                     print(
                         f"{name:34} {result['rps']:9.0f} {result['p50']:8.2f} {result['p99']:8.2f} "
-                        f"{ratio:10.2f}  >= {target} {verdict}"
+                        f"{ratio:10.2f}  {'>= ' + str(target) if target else 'p99 only'} {verdict}"
                     )
 
         print("\n== Admin as a reviewer (20 sequential requests each)")
@@ -239,7 +249,7 @@ def main():
             print(f"{name:34} median {median:7.1f} ms  max {worst:7.1f} ms  (< {TARGET_ADMIN_MEDIAN_MS} ms: {verdict})")
 
     print("\n== SQL queries per page (uncached)")
-    paths = [("anonymous", path) for _, path in [*content, *forms]] + [
+    paths = [("anonymous", path) for _, path in [*content, *feeds, *forms]] + [
         ("reviewer", "/admin/certifications/application/"),
         ("reviewer", "/admin/certifications/application/?q=Whitfield&status=all"),
         ("reviewer", f"/admin/certifications/application/{ids['application'][0]}/change/"),

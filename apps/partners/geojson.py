@@ -43,14 +43,20 @@ def bump_version():
 
 @dataclass(frozen=True)
 class Document:
-    body: bytes
+    """A GeoJSON document as cached: only its gzipped bytes (a tenth of the size to fetch from the
+    cache on every request; nearly every client accepts gzip) and its ETag."""
+
     gzipped: bytes
     etag: str
+
+    @property
+    def body(self):
+        return gzip.decompress(self.gzipped)
 
 
 def _document(body):
     digest = hashlib.sha256(body).hexdigest()[:32]
-    return Document(body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0), etag=f'"{digest}"')
+    return Document(gzipped=gzip.compress(body, compresslevel=6, mtime=0), etag=f'"{digest}"')
 
 
 def feature_collection(filters, *, today=None):

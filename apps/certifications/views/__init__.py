@@ -1,0 +1,33 @@
+"""Public pages of certification, and the staff-only document download, one module per area."""
+
+from .apply import (
+    BLANK_SUBMISSION_KEY,
+    ApplicationReceivedView,
+    DraftSavedView,
+    IndividualApplyView,
+    ProgramListView,
+    ResumeView,
+    SiteApplyView,
+)
+from .documents import document_download
+from .registry import CertificateView, RegistryView, VerifyJsonView, VerifyLookupView, VerifyView
+from .status import LookupSentView, LookupView, StatusView
+
+__all__ = [
+    "BLANK_SUBMISSION_KEY",
+    "ApplicationReceivedView",
+    "CertificateView",
+    "DraftSavedView",
+    "IndividualApplyView",
+    "LookupSentView",
+    "LookupView",
+    "ProgramListView",
+    "RegistryView",
+    "ResumeView",
+    "SiteApplyView",
+    "StatusView",
+    "VerifyJsonView",
+    "VerifyLookupView",
+    "VerifyView",
+    "document_download",
+]

@@ -1,0 +1,269 @@
+"""The programs page, the two application forms, drafts and the pages after a submission."""
+
+import uuid
+
+from django.core.exceptions import BadRequest
+from django.db import IntegrityError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.views.generic import FormView, ListView, TemplateView
+from django_ratelimit.decorators import ratelimit
+
+from apps.core.form_cache import CSRF_PLACEHOLDER, cached_form_page, can_use_cached_form
+
+from ..forms import (
+    IndividualApplicationForm,
+    SiteApplicationForm,
+)
+from ..models import Application, DocumentKind, Kind, Program, Status
+from ..services import (
+    InvalidTransition,
+    application_draft_save,
+    application_draft_submit,
+)
+from ..tokens import (
+    DRAFT_MAX_AGE,
+    DRAFT_SALT,
+    InvalidToken,
+    make_token,
+    read_token,
+)
+from .common import (
+    DRAFT_SESSION_KEY,
+    SUBMITTED_SESSION_KEY,
+    link_problem,
+    private_page,
+    private_page_with_forms,
+)
+
+# PROGRAMS
+
+
+def program_documents(program):
+    """What `program` asks for, as (label, required, help text), the CV first for individuals."""
+    rows = [(d.get_kind_display(), d.required, d.help_text) for d in program.documents.all() if d.kind != "cv"]
+    if program.kind == Kind.INDIVIDUAL:
+        cv = next((d for d in program.documents.all() if d.kind == DocumentKind.CV), None)
+        rows.insert(0, (DocumentKind.CV.label, True, cv.help_text if cv else ""))
+    return sorted(rows, key=lambda row: not row[1])
+
+
+class ProgramListView(ListView):
+    template_name = "certifications/program_list.html"
+    context_object_name = "programs"
+
+    def get_queryset(self):
+        return Program.objects.open().prefetch_related("documents")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programs = list(context["programs"])
+        for program in programs:
+            program.document_list = program_documents(program)
+        context["individual_programs"] = [p for p in programs if p.kind == Kind.INDIVIDUAL]
+        context["site_programs"] = [p for p in programs if p.kind == Kind.SITE]
+        return context
+
+
+# APPLICATION FORMS
+
+
+FORMS = {Kind.INDIVIDUAL: IndividualApplicationForm, Kind.SITE: SiteApplicationForm}
+# Stands in for each visitor's own submission key in the shared, cached copy of the blank form.
+BLANK_SUBMISSION_KEY = uuid.UUID("00000000-0000-4000-8000-0000b1a2f0e5")
+
+
+# Generous for a person correcting errors and saving drafts; a limit on anyone filling storage.
+@method_decorator(
+    ratelimit(group="certifications:apply", key="ip", rate="30/h", method="POST", block=True), name="post"
+)
+class ApplyView(FormView):
+    """A new application (or, in ResumeView, a saved draft): "Submit" needs everything, "Save and
+    continue later" only a valid email. The form's hidden `submission_key` ties every POST to one
+    application, so a double click or a resubmitted POST never makes a second one."""
+
+    kind = None
+    template_name = "certifications/application_form.html"
+    http_method_names = ["get", "head", "post"]
+    draft = None
+
+    @cached_property
+    def programs(self):
+        """Open programs of this kind; loaded only when the page is rendered or a form posted."""
+        return list(Program.objects.open().filter(kind=self.kind).prefetch_related("documents"))
+
+    def get_form_class(self):
+        return FORMS[self.kind]
+
+    def get(self, request, *args, **kwargs):
+        if self.draft is None and can_use_cached_form(request):
+            # The shared copy needs no query at all: programs are read only when it is (re)rendered.
+            return cached_form_page(
+                request,
+                key=f"apply:{self.kind}:{request.GET.get('program', '')[:80]}",
+                render=self.render_blank_form,
+                fresh={str(BLANK_SUBMISSION_KEY): lambda: str(uuid.uuid4())},
+            )
+        if not self.programs:
+            return self.render_closed()
+        return super().get(request, *args, **kwargs)
+
+    def render_blank_form(self):
+        """The page of a new, empty form with placeholders for the CSRF token and submission key
+        (or the "applications closed" page when no program of this kind is open)."""
+        if not self.programs:
+            return self.render_closed().render().content.decode()
+        self.blank_placeholders = True
+        context = self.get_context_data(csrf_token=CSRF_PLACEHOLDER)
+        return self.response_class(self.request, self.get_template_names(), context).rendered_content
+
+    def post(self, request, *args, **kwargs):
+        if not self.programs:
+            return self.render_closed()
+        try:
+            key = uuid.UUID(request.POST.get("submission_key", ""))
+        except ValueError as error:
+            raise BadRequest("The form is missing its submission key.") from error
+        if key == BLANK_SUBMISSION_KEY:
+            raise BadRequest("The form's submission key is a placeholder, not a key.")
+        existing = Application.objects.filter(submission_key=key).first()
+        if existing is not None and existing.kind != self.kind:
+            raise BadRequest("The submission key belongs to another form.")
+        if existing is not None and (self.draft is None or existing.pk == self.draft.pk):
+            if existing.status != Status.DRAFT:
+                return self.redirect_for(existing)
+            self.draft = existing
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        if getattr(self, "blank_placeholders", False):
+            key = BLANK_SUBMISSION_KEY
+        else:
+            key = self.draft.submission_key if self.draft and self.draft.submission_key else uuid.uuid4()
+        initial = {"submission_key": key}
+        if self.draft is None:
+            slug = self.request.GET.get("program")
+            chosen = next((p for p in self.programs if p.slug == slug), None)
+            if chosen is None and len(self.programs) == 1:
+                chosen = self.programs[0]
+            if chosen is not None:
+                initial["program"] = chosen.pk
+        return initial
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["programs"] = self.programs
+        kwargs["instance"] = self.draft
+        kwargs["draft"] = self.request.method == "POST" and self.request.POST.get("action") == "draft"
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context.update(
+            kind=self.kind,
+            resuming=self.draft is not None,
+            draft_valid_days=DRAFT_MAX_AGE.days,
+            document_requirements=form.document_requirements(),
+            files_lost=form.is_bound and bool(form.errors) and bool(self.request.FILES),
+        )
+        return context
+
+    def form_valid(self, form):
+        application = form.instance
+        if not application.submission_key:
+            application.submission_key = form.cleaned_data["submission_key"]
+        save = application_draft_save if form.is_draft else application_draft_submit
+        try:
+            application = save(application=application, documents=form.new_documents, removed=form.documents_to_remove)
+        except IntegrityError:
+            # Two requests with the same key raced: the other one made the application.
+            existing = Application.objects.filter(submission_key=form.cleaned_data["submission_key"]).first()
+            if existing is None:
+                raise
+            return self.redirect_for(existing)
+        except InvalidTransition as error:
+            current = Application.objects.filter(pk=application.pk).first() if application.pk else None
+            if current is not None and current.status != Status.DRAFT:
+                return self.redirect_for(current)  # submitted meanwhile, from another click or tab
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        return self.redirect_for(application)
+
+    def redirect_for(self, application):
+        """After a POST: the confirmation of a submitted application, or the "draft saved" page.
+        The session says which application, so no personal data goes into a URL."""
+        if application.status == Status.DRAFT:
+            self.request.session[DRAFT_SESSION_KEY] = str(application.public_id)
+            return redirect("certifications:apply-saved")
+        self.request.session[SUBMITTED_SESSION_KEY] = str(application.public_id)
+        return redirect("certifications:apply-received")
+
+    def render_closed(self):
+        return TemplateResponse(self.request, "certifications/applications_closed.html", {"kind": self.kind})
+
+
+class IndividualApplyView(ApplyView):
+    kind = Kind.INDIVIDUAL
+
+
+class SiteApplyView(ApplyView):
+    kind = Kind.SITE
+
+
+@method_decorator(private_page_with_forms, name="dispatch")
+class ResumeView(ApplyView):
+    """A draft reached through the private link emailed when it was saved."""
+
+    def dispatch(self, request, *args, token, **kwargs):
+        try:
+            draft = read_token(token, salt=DRAFT_SALT, max_age=DRAFT_MAX_AGE)
+        except InvalidToken as error:
+            return link_problem(request, error, draft=True)
+        if draft.status != Status.DRAFT:
+            # Already submitted: the holder of the draft link is the applicant, so show its status.
+            return redirect("certifications:status", token=make_token(draft))
+        self.draft = draft
+        self.kind = draft.kind
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(private_page, name="dispatch")
+class ApplicationReceivedView(TemplateView):
+    """The confirmation after a submission: the reference and what happens next."""
+
+    template_name = "certifications/application_received.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        public_id = self.request.session.get(SUBMITTED_SESSION_KEY)
+        context["application"] = (
+            Application.objects.submitted().select_related("program").filter(public_id=public_id).first()
+            if public_id
+            else None
+        )
+        return context
+
+
+@method_decorator(private_page, name="dispatch")
+class DraftSavedView(TemplateView):
+    template_name = "certifications/draft_saved.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        public_id = self.request.session.get(DRAFT_SESSION_KEY)
+        draft = (
+            Application.objects.filter(status=Status.DRAFT, public_id=public_id).select_related("program").first()
+            if public_id
+            else None
+        )
+        context["draft"] = draft
+        if draft is not None:
+            context["resume_url"] = reverse(
+                "certifications:resume", kwargs={"token": make_token(draft, salt=DRAFT_SALT)}
+            )
+            context["valid_days"] = DRAFT_MAX_AGE.days
+        return context

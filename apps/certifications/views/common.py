@@ -1,0 +1,44 @@
+"""Pieces the public views share: private-page headers and the answer to a broken link."""
+
+from functools import wraps
+
+from django.template.response import TemplateResponse
+
+SUBMITTED_SESSION_KEY = "certifications:submitted"
+DRAFT_SESSION_KEY = "certifications:draft"
+
+
+def private_page(view=None, *, referrer_policy="no-referrer"):
+    """For pages reached through a private link or showing an applicant's details: never stored by
+    a browser or proxy, never indexed, and the secret in the URL never leaves in a Referer header.
+
+    Pages whose own URL holds the secret and that carry POST forms use "strict-origin" instead:
+    under "no-referrer" browsers send `Origin: null` with the form, which CSRF protection rightly
+    refuses; "strict-origin" still sends no path (so no secret) anywhere, only the site's origin.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response["Referrer-Policy"] = referrer_policy
+            response["Cache-Control"] = "private, no-store"
+            response["X-Robots-Tag"] = "noindex"
+            return response
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
+
+
+private_page_with_forms = private_page(referrer_policy="strict-origin")
+
+
+def link_problem(request, error, *, draft=False):
+    """An expired link gets 410 and the way to a new one; a tampered, unknown or revoked one 404."""
+    return TemplateResponse(
+        request,
+        "certifications/link_problem.html",
+        {"expired": error.expired, "draft": draft},
+        status=410 if error.expired else 404,
+    )

@@ -1,0 +1,42 @@
+"""Staff only: applicant documents, served after a permission check."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from ..models import ApplicationDocument
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_PERMISSION = "certifications.view_applicationdocument"
+
+# STAFF: DOCUMENTS
+
+
+@require_safe
+@login_required
+def document_download(request, pk):
+    """An applicant's document, for staff with the permission, as an attachment the browser will
+    neither sniff nor run."""
+    if not (request.user.is_staff and request.user.has_perm(DOCUMENT_PERMISSION)):
+        raise PermissionDenied
+    document = get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        logger.error("Document %s of application %s is missing from storage", document.pk, document.application_id)
+        raise Http404("The file is missing from storage.") from error
+    logger.info(
+        "Document %s of application %s downloaded by user %s", document.pk, document.application_id, request.user.pk
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response

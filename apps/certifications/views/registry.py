@@ -1,0 +1,148 @@
+"""The public registry, certificate verification and the printable certificate."""
+
+import segno
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
+from django.views.generic import ListView, TemplateView, View
+from django_ratelimit.decorators import ratelimit
+
+from ..filters import RegistryFilterForm
+from ..models import Certificate
+from ..tokens import (
+    InvalidToken,
+    read_certificate_token,
+    verify_url,
+)
+
+# REGISTRY AND VERIFICATION
+
+STATEMENT = "NMT certification attests completed training, not clinical competence."
+# Verification answers may be cached briefly by browsers and proxies: a revocation shows within minutes.
+VERIFY_CACHE_SECONDS = 300
+# Certificate numbers are sequential: a generous limit for people, a slow one for scrapers.
+VERIFY_RATE = "60/m"
+
+
+class RegistryView(ListView):
+    """Certified sites, and certified clinicians who agreed to be listed, while their certificate is active."""
+
+    template_name = "certifications/registry.html"
+    context_object_name = "certificates"
+    paginate_by = 25
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):
+        listed = Certificate.objects.active().listed()
+        country_codes = listed.order_by("country").values_list("country", flat=True).distinct()
+        self.form = RegistryFilterForm(self.request.GET or None, country_codes=list(country_codes))
+        return self.form.filter(listed.select_related("program")).order_by("holder_name", "number")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, filtered=self.form.has_changed(), **kwargs)
+
+
+def _find_certificate(number):
+    """The certificate with this number (any case), or None. One indexed query whatever the input,
+    so an unknown number answers like any other unknown number. NUL characters, which PostgreSQL
+    refuses in a query, are dropped: no number has them."""
+    normalised = (number or "").replace("\x00", "").strip().upper()[:40]
+    return Certificate.objects.select_related("program").filter(number=normalised).first()
+
+
+def certificate_facts(certificate, today=None):
+    """What verification shows, page and JSON alike."""
+    status = certificate.effective_status(today)
+    return {
+        "number": certificate.number,
+        "status": status.value,
+        "valid": status == Certificate.Status.ACTIVE,
+        "holder": certificate.holder_name,
+        "kind": certificate.kind,
+        "program": certificate.program.name,
+        "issued_on": certificate.issued_on.isoformat(),
+        "expires_on": certificate.expires_on.isoformat(),
+        "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
+        "statement": STATEMENT,
+        "verify_url": verify_url(certificate),
+    }
+
+
+@method_decorator(ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=True), name="get")
+@method_decorator(cache_control(public=True, max_age=VERIFY_CACHE_SECONDS), name="get")
+class VerifyView(TemplateView):
+    template_name = "certifications/verify.html"
+    http_method_names = ["get", "head"]
+
+    def get(self, request, number):
+        certificate = _find_certificate(number)
+        if certificate is None:
+            raise Http404
+        if certificate.number != number:
+            return redirect(certificate, permanent=True)
+        return self.render_to_response(
+            self.get_context_data(certificate=certificate, facts=certificate_facts(certificate))
+        )
+
+
+@method_decorator(ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=True), name="get")
+@method_decorator(cache_control(public=True, max_age=VERIFY_CACHE_SECONDS), name="get")
+class VerifyJsonView(View):
+    """The verification as JSON, in the shape documented in the README; CORS-open so that
+    employers' and registries' pages can check a number from the browser."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, number):
+        certificate = _find_certificate(number)
+        if certificate is None:
+            response = JsonResponse({"error": "not_found", "statement": STATEMENT}, status=404)
+        else:
+            response = JsonResponse(certificate_facts(certificate))
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class VerifyLookupView(View):
+    """The "verify a certificate" form (GET ?number=): goes to the number's verification page."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request):
+        number = (request.GET.get("number") or "").strip().upper()
+        if not number or len(number) > 40 or "/" in number:
+            return redirect(f"{reverse('certifications:registry')}#verify")
+        return redirect("certifications:verify", number=number)
+
+
+@method_decorator(cache_control(private=True, no_store=True), name="get")
+class CertificateView(TemplateView):
+    """The holder's printable certificate, reached through the private link emailed on approval."""
+
+    template_name = "certifications/certificate_print.html"
+    http_method_names = ["get", "head"]
+
+    def get(self, request, token):
+        try:
+            certificate = read_certificate_token(
+                token, queryset=Certificate.objects.select_related("program", "application")
+            )
+        except InvalidToken as error:
+            raise Http404 from error
+        url = verify_url(certificate)
+        qr = segno.make(url, error="m")
+        qr_size = qr.symbol_size(scale=4, border=2)[0]
+        response = self.render_to_response(
+            self.get_context_data(
+                certificate=certificate,
+                facts=certificate_facts(certificate),
+                verify_url=url,
+                qr_data_uri=qr.svg_data_uri(scale=4, border=2, dark="#1b2a41"),
+                qr_size=qr_size,
+                statement=STATEMENT,
+            )
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

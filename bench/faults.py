@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.faults
 
-Runs against a throwaway PostgreSQL cluster (bench/pgcluster.py, port 55432) and gunicorn with
+Runs against a throwaway PostgreSQL cluster (bench/pgcluster.py, port 25432) and gunicorn with
 production settings on 127.0.0.1:8200, never the machine's shared database. Checks:
   1. with PostgreSQL stopped, pages answer a friendly 503 (no stack trace) in under 5 s,
      /readyz says unavailable and /healthz stays up;
@@ -24,9 +24,12 @@ from pathlib import Path
 from bench.client import Client
 from bench.pgcluster import Cluster, wait_for
 from bench.server import BASE_DIR, PYTHON, Gunicorn, manage, production_env
+from bench.submissions import create_cv_only_program, one_megabyte_pdf
+from bench.submissions import submit as submit_application
 
 PORT = 8200
 SUBMISSIONS = 20
+APPLICATIONS = 5
 PAGES = ["/", "/faq/", "/pages/about/", "/contact/"]
 # Pages that must read the database (never visited before the outage, so not in the page cache).
 DATABASE_PAGES = ["/faq/?q=training", "/pages/evidence-base/", "/pages/nme/"]
@@ -69,7 +72,7 @@ def sent_messages(mail_dir):
 
 def main():
     mail_dir = tempfile.mkdtemp(prefix="nmt-mail-")
-    with Cluster(port=55432) as pg:
+    with Cluster(port=25432) as pg:
         pg.create_database("nmt_fault")
         env = production_env(
             pg.url("nmt_fault"),
@@ -82,6 +85,8 @@ def main():
         manage(env, "migrate", "--no-input")
         manage(env, "load_starter_content")
         manage(env, "collectstatic", "--no-input")
+        program_id = create_cv_only_program(env)
+        pdf = one_megabyte_pdf()
 
         with Gunicorn(env, PORT, workers=2) as server:
             client = Client(server.url, timeout=15)
@@ -89,6 +94,11 @@ def main():
                 client.get(path)
             acknowledged = submit_inquiries(client, SUBMISSIONS, "before")
             check(len(acknowledged) == SUBMISSIONS, f"{len(acknowledged)}/{SUBMISSIONS} acknowledged before the outage")
+            applications = [submit_application(server.url, program_id, n, pdf) for n in range(APPLICATIONS)]
+            check(
+                [status for status, _, _ in applications] == [302] * APPLICATIONS,
+                f"{APPLICATIONS} applications with a 1 MB PDF acknowledged before the outage",
+            )
 
             print("-- stopping PostgreSQL")
             pg.stop()
@@ -120,8 +130,10 @@ def main():
             )
             check(
                 during.status == 503,
-                f"a submission during the outage is refused, not acknowledged: HTTP {during.status}",
+                f"an inquiry during the outage is refused, not acknowledged: HTTP {during.status}",
             )
+            status, _, seconds = submit_application(server.url, program_id, 999, pdf)
+            check(status == 503 and seconds < 5, f"an application during the outage: HTTP {status} in {seconds:.2f}s")
 
             print("-- starting PostgreSQL")
             pg.start()
@@ -135,13 +147,23 @@ def main():
             stored = db_count(env, "SELECT count(*) FROM inquiries_inquiry WHERE name LIKE 'Fault drill before %%'")
             check(
                 stored == len(acknowledged),
-                f"{stored}/{len(acknowledged)} acknowledged submissions stored after the outage",
+                f"{stored}/{len(acknowledged)} acknowledged inquiries stored after the outage",
+            )
+            stored_applications = db_count(
+                env,
+                "SELECT count(*) FROM certifications_application a JOIN certifications_applicationdocument d "
+                "ON d.application_id = a.id WHERE a.status = 'submitted' AND a.reference IS NOT NULL",
+            )
+            check(
+                stored_applications == APPLICATIONS,
+                f"{stored_applications}/{APPLICATIONS} acknowledged applications stored, each with its document",
             )
 
             acknowledged_after = submit_inquiries(client, SUBMISSIONS, "after")
             check(len(acknowledged_after) == SUBMISSIONS, "submissions work again after recovery")
 
-        total_emails = len(acknowledged) + len(acknowledged_after)
+        # One staff notice per inquiry; per application a confirmation and a staff notice.
+        total_emails = len(acknowledged) + len(acknowledged_after) + 2 * APPLICATIONS
         queued = db_count(env, "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'")
         check(
             queued == total_emails,

@@ -21,9 +21,12 @@ def _as_postgres(args, **kwargs):
 
 
 class Cluster:
-    """`with Cluster(port=55432) as cluster:` gives a running server; `cluster.url(name)`."""
+    """`with Cluster(port=25432) as cluster:` gives a running server; `cluster.url(name)`.
 
-    def __init__(self, port=55432):
+    Ports stay below the ephemeral range (32768+), where a client socket in TIME_WAIT, left by a
+    load test, could keep the server from binding."""
+
+    def __init__(self, port=25432):
         self.port = port
         self.bin = _pg_bin()
         self.root = Path(tempfile.mkdtemp(prefix="nmt-pg-"))

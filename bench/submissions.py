@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.submissions [--applications 100] [--clients 20]
 
 Serves the portal with gunicorn and production settings against a throwaway PostgreSQL cluster
-(bench/pgcluster.py, port 55433), submits the applications over HTTP through the real form
+(bench/pgcluster.py, port 25433), submits the applications over HTTP through the real form
 (CSRF token, submission key, multipart upload), then checks in the database: as many rows,
 distinct references, stored documents (files present in private storage) and queued confirmation
 emails as submissions; and prints the throughput. Exits non-zero when a check fails.
@@ -41,6 +41,18 @@ def one_megabyte_pdf():
     output = io.BytesIO()
     image.save(output, format="PDF", resolution=150, quality=92)
     return output.getvalue()
+
+
+def create_cv_only_program(env):
+    """A program asking for a CV only, so each application carries exactly one document."""
+    code = (
+        "from apps.certifications.models import Program, ProgramDocument\n"
+        "p = Program.objects.create(name='Load test level', slug='load-test', kind='individual',"
+        " summary='Load test.', validity_months=24)\n"
+        "ProgramDocument.objects.create(program=p, kind='cv', required=True)\n"
+        "print(p.pk)"
+    )
+    return int(manage(env, "shell", "-c", code).stdout.strip().splitlines()[-1])
 
 
 def submit(base_url, program_id, n, pdf):
@@ -92,7 +104,7 @@ def main():
             failures.append(message)
 
     private_root = Path(tempfile.mkdtemp(prefix="nmt-private-"))
-    with Cluster(port=55433) as pg:
+    with Cluster(port=25433) as pg:
         pg.create_database("nmt_load")
         env = production_env(
             pg.url("nmt_load"),

@@ -121,7 +121,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, degrading to "no cache" while Redis is unreachable.
+            "BACKEND": "apps.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="nmt"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -325,10 +326,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 RATELIMIT_VIEW = "apps.core.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# While Redis is unreachable the counters are unknown: serve people rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
 if env("RATELIMIT_IP_META_KEY", default=""):
     RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY")
 SILENCED_SYSTEM_CHECKS = [
-    # Django's own RedisCache increments atomically; django-ratelimit only lists django-redis.
+    # Django's own RedisCache (ours extends it) increments atomically; django-ratelimit lists only django-redis.
     "django_ratelimit.W001",
 ]
 if not REDIS_URL:

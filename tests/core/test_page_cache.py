@@ -134,3 +134,21 @@ def test_a_cached_page_answers_not_modified_to_a_matching_etag(client):
 
     assert response.status_code == 304
     assert response.content == b""
+
+
+def test_a_redis_outage_keeps_forms_working_with_rate_limits_open(client, settings):
+    from apps.inquiries.models import Inquiry
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    data = {"name": "Rae", "email": "rae@example.org", "topic": "general", "message": "Still there?"}
+
+    response = client.post("/contact/", data)
+
+    assert response.status_code == 302
+    assert Inquiry.objects.get().name == "Rae"

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the production checks
         from .page_cache import connect_signals
         from .roles import sync_roles_after_migrate
 

@@ -5,6 +5,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.tasks import task
 from django.utils import timezone
@@ -16,8 +17,9 @@ MAX_ATTEMPTS = 5
 
 @task
 def send_email(*, to, subject, body, reply_to=None, attachments=None, attempt=1):
-    """Send one plain-text email. A transient SMTP failure queues a retry with backoff
-    (up to MAX_ATTEMPTS) and fails this run, so the failure stays visible in the task results."""
+    """Send one plain-text email. A transient SMTP failure (or a process started without EMAIL_URL)
+    queues a retry with backoff (up to MAX_ATTEMPTS) and fails this run, so the failure stays
+    visible in the task results."""
     message = EmailMessage(
         subject=subject,
         body=body,
@@ -29,7 +31,7 @@ def send_email(*, to, subject, body, reply_to=None, attachments=None, attempt=1)
         message.attach(filename, content, mimetype)
     try:
         message.send()
-    except (smtplib.SMTPException, OSError) as error:
+    except (smtplib.SMTPException, OSError, ImproperlyConfigured) as error:  # the last: EMAIL_URL unset
         if attempt < MAX_ATTEMPTS:
             send_email.using(run_after=timezone.now() + timedelta(minutes=2**attempt)).enqueue(
                 to=to,

@@ -52,18 +52,85 @@ def _settings_process(env):
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = _settings_process({"EMAIL_URL": "smtp://mail.example.org:587"})
+def _start_web_server(env):
+    """Load the WSGI application as gunicorn does, in a clean process."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_URL"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import nmt_portal.wsgi; print('started')"],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_web_server_refuses_to_start_without_a_secret_key():
+    result = _start_web_server({"EMAIL_URL": "smtp://mail.example.org:587"})
 
     assert result.returncode == 1
     assert "ImproperlyConfigured: Set DJANGO_SECRET_KEY" in result.stderr
+    assert "started" not in result.stdout
 
 
-def test_production_refuses_to_start_without_an_email_url():
-    result = _settings_process({"DJANGO_SECRET_KEY": "x" * 50})
+def test_production_web_server_refuses_to_start_without_an_email_url():
+    result = _start_web_server({"DJANGO_SECRET_KEY": "x" * 50})
 
     assert result.returncode == 1
     assert "ImproperlyConfigured: Set EMAIL_URL" in result.stderr
+
+
+def test_production_web_server_starts_when_configured():
+    result = _start_web_server({"DJANGO_SECRET_KEY": "x" * 50, "EMAIL_URL": "smtp://mail.example.org"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "started"
+
+
+def test_offline_commands_run_without_secrets():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_URL"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=BASE_DIR,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "nmt_portal.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_deploy_check_names_each_missing_production_setting():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_URL"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "nmt_portal.settings", "DJANGO_ALLOWED_HOSTS": "nmt.example.org"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "(core.E001) Set DJANGO_SECRET_KEY" in result.stderr
+    assert "(core.E002) Set EMAIL_URL" in result.stderr
+
+
+def test_a_worker_without_email_url_fails_its_email_tasks_rather_than_dropping_them(settings, run_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    from apps.core.tasks import send_email
+
+    settings.MAILERS = {"default": {"BACKEND": "apps.core.mail.UnconfiguredEmailBackend"}}
+    send_email.enqueue(to=["a@example.org"], subject="Hello", body="Body")
+
+    run_tasks()
+
+    # The run fails visibly and a retry waits, for when EMAIL_URL has been set.
+    assert list(DBTaskResult.objects.order_by("enqueued_at").values_list("status", flat=True)) == ["FAILED", "READY"]
+    assert "EMAIL_URL is not set" in DBTaskResult.objects.get(status="FAILED").traceback
 
 
 def test_production_uses_secure_cookies_and_development_starts_without_secrets():

@@ -187,46 +187,129 @@ class Application(TimeStampedModel):
     # Bumped to revoke every private link sent so far.
     token_version = models.PositiveIntegerField(default=1, editable=False)
 
+    # The applicant's answers. Their wording is here (verbose_name, help_text); which kind asks which,
+    # in what order and under which heading, is sections.py.
+
     # Contact (the applicant, or the site coordinator)
-    email = models.EmailField(help_text="Where we write about this application.")
-    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(
+        help_text="We write to this address about the application and send your private links to it."
+    )
+    phone = models.CharField(
+        "telephone", max_length=40, blank=True, help_text="Include the country code, e.g. +1 713 555 0100."
+    )
     country = CountryField()
     city = models.CharField(max_length=100)
 
     # Individual
-    full_name = models.CharField(max_length=150, blank=True)
-    profession = models.CharField(max_length=120, blank=True)
-    credential_type = models.CharField("licence or credential type", max_length=120, blank=True)
-    credential_number = models.CharField("licence or credential number", max_length=80, blank=True)
-    credential_issuer = models.CharField("issuing body", max_length=150, blank=True)
-    employer = models.CharField("employer or organisation", max_length=200, blank=True)
-    years_of_practice = models.PositiveSmallIntegerField(null=True, blank=True)
-    prior_training = models.TextField("prior NMT training", blank=True, max_length=3000)
-    heard_about = models.CharField("how they heard of the NMT", max_length=20, choices=HeardAbout, blank=True)
-    motivation = models.TextField("statement of motivation", blank=True, max_length=5000)
-    list_in_registry = models.BooleanField("listed in the public registry once certified", default=False)
+    full_name = models.CharField(max_length=150, blank=True, help_text="As it should appear on your certificate.")
+    profession = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="For example: clinical psychologist, social worker, occupational therapist.",
+    )
+    credential_type = models.CharField(
+        "type of licence or credential",
+        max_length=120,
+        blank=True,
+        help_text="For example: licensed clinical social worker (LCSW).",
+    )
+    credential_number = models.CharField(
+        "licence or credential number",
+        max_length=80,
+        blank=True,
+        help_text="If your licence or credential has a number.",
+    )
+    credential_issuer = models.CharField(
+        "issuing body", max_length=150, blank=True, help_text="The board, college or body that issued it."
+    )
+    employer = models.CharField(
+        "employer or organisation",
+        max_length=200,
+        blank=True,
+        help_text="Leave empty if you are in private practice.",
+    )
+    years_of_practice = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Whole years since you were first licensed or credentialed."
+    )
+    prior_training = models.TextField(
+        "prior NMT training",
+        blank=True,
+        max_length=3000,
+        help_text="NMT trainings, case-based trainings or levels you have completed, with the year.",
+    )
+    heard_about = models.CharField("heard of the NMT through", max_length=20, choices=HeardAbout, blank=True)
+    motivation = models.TextField(
+        "statement of motivation",
+        blank=True,
+        max_length=5000,
+        help_text="Why you are applying and how you will use the NMT in your work. Up to 5,000 characters.",
+    )
+    list_in_registry = models.BooleanField(
+        "listed in the public registry once certified",
+        default=False,
+        help_text="The registry shows your name, country, city and level. You can change your mind later by "
+        "writing to us.",
+    )
 
     # Site
-    organisation_name = models.CharField(max_length=200, blank=True)
-    organisation_type = models.CharField(max_length=20, choices=OrganisationType, blank=True)
-    website = models.URLField(blank=True)
-    address_line1 = models.CharField("address", max_length=200, blank=True)
-    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    region = models.CharField("state, province or region", max_length=100, blank=True)
-    staff_to_train = models.PositiveIntegerField("number of staff to be trained", null=True, blank=True)
-    settings_served = models.TextField("settings served", blank=True, max_length=3000)
-    coordinator_name = models.CharField("site coordinator", max_length=150, blank=True)
-    coordinator_role = models.CharField("coordinator's role", max_length=120, blank=True)
-    sponsor_name = models.CharField("executive sponsor", max_length=150, blank=True)
-    sponsor_title = models.CharField("sponsor's title", max_length=120, blank=True)
-    sponsor_email = models.EmailField("sponsor's email", blank=True)
-    services_description = models.TextField("description of services", blank=True, max_length=5000)
-    sustainability_plan = models.TextField("how the NMT will be sustained", blank=True, max_length=5000)
-    show_on_map = models.BooleanField("may appear on the partner map once certified", default=False)
+    organisation_name = models.CharField(
+        max_length=200, blank=True, help_text="As it should appear on the certificate."
+    )
+    organisation_type = models.CharField("type of organisation", max_length=20, choices=OrganisationType, blank=True)
+    website = models.URLField(blank=True, help_text="Optional, e.g. https://www.example.org")
+    address_line1 = models.CharField("street address", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True, help_text="Optional where your country has none.")
+    region = models.CharField("state, province or region", max_length=100, blank=True, help_text="Optional.")
+    staff_to_train = models.PositiveIntegerField(
+        "number of staff to be trained",
+        null=True,
+        blank=True,
+        help_text="Roughly how many staff will take part in the training.",
+    )
+    settings_served = models.TextField(
+        blank=True,
+        max_length=3000,
+        help_text="For example: outpatient clinic, classrooms, residential units, home visits.",
+    )
+    coordinator_name = models.CharField(
+        "coordinator’s name",
+        max_length=150,
+        blank=True,
+        help_text="The person who coordinates the NMT at the site; we write to them.",
+    )
+    coordinator_role = models.CharField("coordinator’s role", max_length=120, blank=True)
+    sponsor_name = models.CharField(
+        "sponsor’s name",
+        max_length=150,
+        blank=True,
+        help_text="The executive who supports the site’s certification.",
+    )
+    sponsor_title = models.CharField("sponsor’s title", max_length=120, blank=True)
+    sponsor_email = models.EmailField("sponsor’s email", blank=True, help_text="Optional.")
+    services_description = models.TextField(
+        "description of services",
+        blank=True,
+        max_length=5000,
+        help_text="What the organisation does and for whom. Up to 5,000 characters.",
+    )
+    sustainability_plan = models.TextField(
+        "how the NMT will be sustained",
+        blank=True,
+        max_length=5000,
+        help_text="Internal trainers, supervision, case reviews, budget: how the NMT will last beyond the first "
+        "training. Up to 5,000 characters.",
+    )
+    show_on_map = models.BooleanField(
+        "shown on the partner map once certified",
+        default=False,
+        help_text="The map shows the organisation’s name, city and website.",
+    )
 
     # Both
-    populations = models.JSONField("populations served", default=list, blank=True)
+    populations = models.JSONField(
+        "populations served", default=list, blank=True, help_text="Choose every population you work with."
+    )
     consent_privacy = models.BooleanField("agreed to the privacy notice", default=False)
 
     # Workflow

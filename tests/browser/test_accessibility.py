@@ -354,7 +354,7 @@ def test_site_application_with_errors_and_a_refused_upload(axe_page, content):
     _submit(axe_page, "Submit application")
 
     summary = _summary_has_focus(axe_page)
-    assert "Coordinator’s email: This field is required." in summary
+    assert "Coordinator’s email: Enter an email address." in summary
     assert "Organisation chart: “chart” is not a PDF, JPEG or PNG file." in summary
     assert serious_violations(axe_page) == []
 
@@ -366,8 +366,8 @@ def test_saving_a_draft_without_an_email(axe_page, content):
 
     # A draft needs only the program and an email address to send the link to.
     assert _summary_has_focus(axe_page) == (
-        "Please correct the 2 fields marked below Program or level: This field is required. "
-        "Email: This field is required."
+        "Please correct the 2 fields marked below Program or level: Choose the program you are applying for. "
+        "Email: Enter an email address."
     )
     assert serious_violations(axe_page) == []
 

@@ -82,7 +82,7 @@ def test_an_incomplete_form_comes_back_with_the_errors_first_and_nothing_typed_l
     summary = page.locator("#form-errors")
     summary.wait_for()
     assert page.evaluate("document.activeElement.id") == "form-errors"
-    assert "City: This field is required." in summary.text_content()
+    assert "City: Enter the city or town." in summary.text_content()
     assert "please choose your documents again" in summary.text_content()
     assert page.input_value("#id_full_name") == "Dana Whitfield"
     assert page.is_checked("#id_populations_3")
@@ -119,7 +119,14 @@ def test_applicant_finishes_a_saved_draft_through_the_private_link(page):
 
     page.goto(f"/apply/resume/{make_token(draft, salt=DRAFT_SALT)}/")
     assert page.input_value("#id_full_name") == "Dana Whitfield"
-    assert page.get_by_label("Remove cv.pdf (CV / résumé)").is_visible()
+    # The documents the draft keeps are listed as kept, each with a box to remove it.
+    kept = page.locator("#div_id_remove_documents li")
+    assert [" ".join(text.split()).split(" (")[0] for text in kept.all_inner_texts()] == [
+        "Kept CV / résumé: cv.pdf",
+        "Kept Licence or credential: licence.pdf",
+    ]
+    assert page.get_by_label("Remove cv.pdf").is_visible()
+    assert not page.get_by_label("Remove cv.pdf").is_checked()
     page.fill("#id_city", "Houston")
     page.get_by_label("I have read the privacy notice above and agree to it.").check()
     page.get_by_role("button", name="Submit application").click()

@@ -65,10 +65,16 @@ def test_a_draft_needs_only_an_email_and_the_program(client, send_queued, mailou
 @pytest.mark.parametrize(
     ("fields", "errors"),
     [
-        ({"email": "not-an-email"}, {"email": ["Enter a valid email address."]}),
-        ({"email": ""}, {"email": ["This field is required."]}),
-        ({"email": "dana@example.org", "program": ""}, {"program": ["This field is required."]}),
-        ({"email": "dana@example.org", "years_of_practice": "many"}, {"years_of_practice": ["Enter a whole number."]}),
+        (
+            {"email": "not-an-email"},
+            {"email": ["Enter an email address in the correct format, like name@example.org."]},
+        ),
+        ({"email": ""}, {"email": ["Enter an email address."]}),
+        ({"email": "dana@example.org", "program": ""}, {"program": ["Choose the program you are applying for."]}),
+        (
+            {"email": "dana@example.org", "years_of_practice": "many"},
+            {"years_of_practice": ["Enter your years of practice as a whole number from 0 to 70."]},
+        ),
     ],
 )
 def test_a_draft_still_needs_a_valid_email_and_well_formed_fields(client, fields, errors):
@@ -116,7 +122,12 @@ def test_resuming_shows_the_form_filled_in_with_the_documents_already_uploaded(c
     html = response.content.decode()
     assert elements(html, "input", name="full_name")[0][1]["value"] == "Dana Whitfield"
     assert elements(html, "input", name="submission_key")[0][1]["value"] == str(draft.submission_key)
-    assert labels(html)["id_remove_documents_0"] == "Remove Dana CV.pdf (CV / résumé)"
+    # Listed as kept with the draft, each with a way to remove it: not as a list of pending uploads.
+    assert text_of(html, "h2", id="kept-documents-heading") == "Kept with your draft"
+    assert [text for _, _, text in elements(html, "li", class_="kept-document")] == [
+        f"Kept CV / résumé: Dana CV.pdf ({cv.size} bytes, uploaded {cv.uploaded_at:%-d %b %Y}) Remove Dana CV.pdf"
+    ]
+    assert labels(html)["id_remove_documents_0"] == "Remove Dana CV.pdf"
     assert elements(html, "input", name="remove_documents")[0][1]["value"] == str(cv.pk)
     assert "You are continuing your saved draft." in html
     assert response["Referrer-Policy"] == "strict-origin"
@@ -134,8 +145,8 @@ def test_submitting_an_incomplete_draft_is_refused_and_changes_nothing(client):
     )
 
     assert response.context["form"].errors == {
-        "city": ["This field is required."],
-        "motivation": ["This field is required."],
+        "city": ["Enter the city or town."],
+        "motivation": ["Enter your statement of motivation."],
         "document_licence": ["NMT Phase I asks for this document. Please choose a file."],
     }
     draft.refresh_from_db()

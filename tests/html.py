@@ -47,3 +47,35 @@ def labels(html):
 def text_of(html, tag, **attrs):
     """The whitespace-normalised text of the first matching element."""
     return elements(html, tag, **attrs)[0][2]
+
+
+class _ControlCollector(_Collector):
+    """Also records, for every element, the names of the form controls inside it."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls = {}  # id(element) -> [names]
+
+    def handle_starttag(self, tag, attrs):
+        name = dict(attrs).get("name")
+        if tag in {"input", "select", "textarea"} and name:
+            for element in self._open:
+                names = self.controls.setdefault(id(element), [])
+                if name not in names:
+                    names.append(name)
+        super().handle_starttag(tag, attrs)
+
+
+def control_names(html, tag=None, **attrs):
+    """For each element of `html` matching like `elements`, the names of the form controls (input,
+    select, textarea) inside it, in page order and each once, as (attrs, names)."""
+    collector = _ControlCollector()
+    collector.feed(html)
+    found = []
+    for element in collector.elements:
+        name, element_attrs, _ = element
+        if tag and name != tag:
+            continue
+        if all(element_attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items()):
+            found.append((element_attrs, collector.controls.get(id(element), [])))
+    return found

@@ -4,51 +4,28 @@ Exports never carry tokens, document contents or internal notes. Formula escapin
 settings (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT), so a name like `=HYPERLINK(...)` stays text.
 """
 
+from functools import partial
+
 from django.utils import timezone
 from import_export import fields, resources
+from import_export.resources import modelresource_factory
 
 from .models import Application, Certificate
+from .sections import all_field_names, answer, label
 
 
-class ApplicationResource(resources.ModelResource):
+class ApplicationColumns(resources.ModelResource):
+    """The columns about the application itself; ApplicationResource adds one per answer."""
+
     reference = fields.Field(attribute="reference", column_name="Reference")
     kind = fields.Field(column_name="Kind")
-    program = fields.Field(attribute="program__name", column_name="Program")
     status = fields.Field(column_name="Status")
     applicant = fields.Field(column_name="Applicant or organisation")
-    email = fields.Field(attribute="email", column_name="Email")
-    phone = fields.Field(attribute="phone", column_name="Phone")
-    country = fields.Field(column_name="Country")
-    city = fields.Field(attribute="city", column_name="City")
-    profession = fields.Field(attribute="profession", column_name="Profession")
-    organisation_type = fields.Field(column_name="Organisation type")
     submitted_at = fields.Field(column_name="Submitted")
     decided_at = fields.Field(column_name="Decided")
     days_waiting = fields.Field(column_name="Days waiting")
     assigned_to = fields.Field(column_name="Assigned reviewer")
     certificate = fields.Field(column_name="Certificate")
-
-    class Meta:
-        model = Application
-        fields = [
-            "reference",
-            "kind",
-            "program",
-            "status",
-            "applicant",
-            "email",
-            "phone",
-            "country",
-            "city",
-            "profession",
-            "organisation_type",
-            "submitted_at",
-            "decided_at",
-            "days_waiting",
-            "assigned_to",
-            "certificate",
-        ]
-        export_order = fields
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("program", "assigned_to", "certificate")
@@ -61,12 +38,6 @@ class ApplicationResource(resources.ModelResource):
 
     def dehydrate_applicant(self, application):
         return application.applicant_name
-
-    def dehydrate_country(self, application):
-        return application.country.name
-
-    def dehydrate_organisation_type(self, application):
-        return application.get_organisation_type_display()
 
     def dehydrate_submitted_at(self, application):
         return _local(application.submitted_at)
@@ -85,6 +56,31 @@ class ApplicationResource(resources.ModelResource):
     def dehydrate_certificate(self, application):
         certificate = getattr(application, "certificate", None)
         return certificate.number if certificate else ""
+
+
+APPLICATION_COLUMNS = [
+    "reference",
+    "kind",
+    "status",
+    "applicant",
+    "submitted_at",
+    "decided_at",
+    "days_waiting",
+    "assigned_to",
+    "certificate",
+    # Then every answer of either kind (sections.py), each once, headed with the model's wording.
+    *all_field_names(),
+]
+
+ApplicationResource = modelresource_factory(
+    Application,
+    resource_class=ApplicationColumns,
+    meta_options={"fields": APPLICATION_COLUMNS, "export_order": APPLICATION_COLUMNS},
+    custom_fields={
+        name: fields.Field(column_name=label(name), dehydrate_method=partial(answer, name=name))
+        for name in all_field_names()
+    },
+)
 
 
 class CertificateResource(resources.ModelResource):

@@ -15,20 +15,49 @@ pytestmark = pytest.mark.django_db
 APPLICATION_COLUMNS = [
     "Reference",
     "Kind",
-    "Program",
     "Status",
     "Applicant or organisation",
-    "Email",
-    "Phone",
-    "Country",
-    "City",
-    "Profession",
-    "Organisation type",
     "Submitted",
     "Decided",
     "Days waiting",
     "Assigned reviewer",
     "Certificate",
+    # Every answer of either kind, in the order of sections.py, each once.
+    "Program",
+    "Prior NMT training",
+    "Full name",
+    "Email",
+    "Telephone",
+    "Country",
+    "City",
+    "Profession",
+    "Type of licence or credential",
+    "Licence or credential number",
+    "Issuing body",
+    "Employer or organisation",
+    "Years of practice",
+    "Populations served",
+    "Statement of motivation",
+    "Heard of the NMT through",
+    "Agreed to the privacy notice",
+    "Listed in the public registry once certified",
+    "Organisation name",
+    "Type of organisation",
+    "Website",
+    "Number of staff to be trained",
+    "Street address",
+    "Address line 2",
+    "State, province or region",
+    "Postal code",
+    "Coordinator’s name",
+    "Coordinator’s role",
+    "Sponsor’s name",
+    "Sponsor’s title",
+    "Sponsor’s email",
+    "Settings served",
+    "Description of services",
+    "How the NMT will be sustained",
+    "Shown on the partner map once certified",
 ]
 CERTIFICATE_COLUMNS = [
     "Number",
@@ -58,6 +87,11 @@ def _csv_rows(response):
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
+def _by_column(rows):
+    """Each data row as {column: value}."""
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
 def test_application_csv_has_the_columns_and_only_the_filtered_rows(client):
     client.force_login(make_staff(role=REVIEWERS))
     waiting = make_application(status="submitted", full_name="Amira Okafor")
@@ -72,11 +106,28 @@ def test_application_csv_has_the_columns_and_only_the_filtered_rows(client):
     rows = _csv_rows(queue)
     assert rows[0] == APPLICATION_COLUMNS
     assert [row[0] for row in rows[1:]] == [waiting.reference]
-    assert rows[1][1:6] == ["Individual", waiting.program.name, "Submitted", "Amira Okafor", "dana@example.org"]
-    assert rows[1][7] == "United States of America"
+    row = _by_column(rows)[0]
+    assert [row[c] for c in ["Kind", "Program", "Status", "Applicant or organisation", "Email"]] == [
+        "Individual",
+        waiting.program.name,
+        "Submitted",
+        "Amira Okafor",
+        "dana@example.org",
+    ]
+    assert row["Country"] == "United States of America"
+    assert [row[c] for c in ["Years of practice", "Populations served", "Heard of the NMT through"]] == [
+        "8",
+        "Children, Families",
+        "A colleague",
+    ]
+    assert [row[c] for c in ["Agreed to the privacy notice", "Listed in the public registry once certified"]] == [
+        "Yes",
+        "Yes",
+    ]
+    assert row["Organisation name"] == ""  # a site's answer, empty for an individual
     decided_rows = _csv_rows(decided)
     assert [row[0] for row in decided_rows[1:]] == [approved.reference]
-    assert decided_rows[1][15] == approved.certificate.number
+    assert _by_column(decided_rows)[0]["Certificate"] == approved.certificate.number
 
 
 def test_application_xlsx_export(client):
@@ -88,14 +139,17 @@ def test_application_xlsx_export(client):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0] == APPLICATION_COLUMNS
-    assert rows[1][:5] == [
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert [row[c] for c in ["Reference", "Kind", "Program", "Status", "Applicant or organisation"]] == [
         application.reference,
         "Site",
         application.program.name,
         "Submitted",
         "Harbor Family Services",
     ]
-    assert rows[1][10] == "Clinic"
+    assert row["Type of organisation"] == "Clinic"
+    assert row["Number of staff to be trained"] == "12"
+    assert row["Full name"] is None  # an individual's answer, empty for a site
 
 
 def test_formulas_in_applicant_text_are_escaped(client):
@@ -105,7 +159,8 @@ def test_formulas_in_applicant_text_are_escaped(client):
     rows = _csv_rows(_export(client, "/admin/certifications/application/export/", ApplicationResource, CSV_FORMAT))
 
     # The leading "=" is stripped (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT), so no spreadsheet evaluates it.
-    assert rows[1][4] == 'HYPERLINK("http://evil.example","click")'
+    assert _by_column(rows)[0]["Applicant or organisation"] == 'HYPERLINK("http://evil.example","click")'
+    assert _by_column(rows)[0]["Full name"] == 'HYPERLINK("http://evil.example","click")'
 
 
 def test_selected_applications_export_through_the_action(client):

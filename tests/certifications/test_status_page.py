@@ -20,6 +20,17 @@ def _path(application):
     return f"/applications/{make_token(application)}/"
 
 
+def _detail_headings(html):
+    return [text for _, _, text in elements(html, "h3", class_="h6 details-section")]
+
+
+def _details(html):
+    """The "What you told us" rows as (label, answer)."""
+    labels = [text for _, _, text in elements(html, "dt")]
+    answers = [text for _, _, text in elements(html, "dd")]
+    return list(zip(labels, answers, strict=True))
+
+
 def test_status_page_shows_details_documents_and_the_timeline(client):
     application = make_application(status=Status.INFO_REQUESTED)
     make_document(application, kind="cv", name="Dana CV.pdf")
@@ -42,10 +53,35 @@ def test_status_page_shows_details_documents_and_the_timeline(client):
         f"CV / résumé: Dana CV.pdf ({document.size} bytes, {document.uploaded_at:%-d %b %Y})"
     ]
     assert "/staff/documents/" not in html  # names only: the applicant never gets a download link
-    dts = [text for _, _, text in elements(html, "dt")]
-    assert dts[:4] == ["Program", "Full name", "Email", "Telephone"]
-    assert "Licence or credential" in dts
-    assert "Licensed psychologist, PSY-12345, Texas State Board" in html
+    # What the applicant told us, section by section as sections.py declares them, one row per answer.
+    assert _detail_headings(html) == [
+        "Program",
+        "About you",
+        "Licence or credential",
+        "Practice",
+        "Motivation",
+        "Privacy and the registry",
+    ]
+    assert _details(html) == [
+        ("Program", application.program.name),
+        ("Prior NMT training", "NMT case-based trainings, 2025."),
+        ("Full name", "Dana Whitfield"),
+        ("Email", "dana@example.org"),
+        ("Telephone", "+1 555 0100"),
+        ("Country", "United States of America"),
+        ("City", "Houston"),
+        ("Profession", "Clinical psychologist"),
+        ("Type of licence or credential", "Licensed psychologist"),
+        ("Licence or credential number", "PSY-12345"),
+        ("Issuing body", "Texas State Board"),
+        ("Employer or organisation", "Harbor Child Center"),
+        ("Years of practice", "8"),
+        ("Populations served", "Children, Families"),
+        ("Statement of motivation", "I work with children who have experienced trauma."),
+        ("Heard of the NMT through", "A colleague"),
+        ("Agreed to the privacy notice", "Yes"),
+        ("Listed in the public registry once certified", "Yes"),
+    ]
 
 
 def test_status_page_never_shows_staff_notes(client):
@@ -73,9 +109,41 @@ def test_a_site_application_shows_the_site_details(client):
 
     html = client.get(_path(application)).content.decode()
 
-    dts = [text for _, _, text in elements(html, "dt")]
-    assert dts[:5] == ["Program", "Organisation", "Type", "Website", "Address"]
-    assert "12 Harbor Road, Houston, Texas, 77001, United States of America" in html
+    assert _detail_headings(html) == [
+        "Program",
+        "Organisation",
+        "Address",
+        "Site coordinator",
+        "Executive sponsor",
+        "Services",
+        "Privacy and the partner map",
+    ]
+    assert _details(html) == [
+        ("Program", application.program.name),
+        ("Organisation name", "Harbor Family Services"),
+        ("Type of organisation", "Clinic"),
+        ("Website", "https://harbor.example.org"),
+        ("Number of staff to be trained", "12"),
+        ("Street address", "12 Harbor Road"),
+        ("Address line 2", "Not given"),
+        ("City", "Houston"),
+        ("State, province or region", "Texas"),
+        ("Postal code", "77001"),
+        ("Country", "United States of America"),
+        ("Coordinator’s name", "Sam Ortiz"),
+        ("Coordinator’s role", "Clinical director"),
+        ("Email", "sam@harbor.example.org"),
+        ("Telephone", "+1 555 0111"),
+        ("Sponsor’s name", "Riley Chen"),
+        ("Sponsor’s title", "Chief executive"),
+        ("Sponsor’s email", "riley@harbor.example.org"),
+        ("Populations served", "Children, Adolescents"),
+        ("Settings served", "Outpatient clinic and school outreach."),
+        ("Description of services", "Outpatient therapy for children and families."),
+        ("How the NMT will be sustained", "Two internal trainers and quarterly case reviews."),
+        ("Agreed to the privacy notice", "Yes"),
+        ("Shown on the partner map once certified", "Yes"),
+    ]
     assert text_of(html, "h1") == f"Application {application.reference}"
 
 

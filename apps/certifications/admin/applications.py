@@ -34,6 +34,7 @@ from ..models import (
     Status,
 )
 from ..resources import ApplicationResource
+from ..sections import answer, label, sections_of
 from .exports import ExportSelectedMixin
 from .history import ReadOnlyHistoryMixin
 
@@ -241,62 +242,17 @@ def _digest(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-INDIVIDUAL_FIELDSETS = [
-    (
-        "Applicant",
-        {
-            "fields": [
-                "full_name",
-                "email",
-                "phone",
-                ("country", "city"),
-                "profession",
-                ("credential_type", "credential_number", "credential_issuer"),
-                "employer",
-                "years_of_practice",
-                "populations_display",
-                "prior_training",
-                "heard_about",
-                "motivation",
-                "list_in_registry",
-                "consent_privacy",
-            ]
-        },
-    ),
-]
-SITE_FIELDSETS = [
-    (
-        "Organisation",
-        {
-            "fields": [
-                "organisation_name",
-                "organisation_type",
-                "website",
-                "address_line1",
-                "address_line2",
-                ("postal_code", "city"),
-                ("region", "country"),
-                "staff_to_train",
-                "populations_display",
-                "settings_served",
-                "services_description",
-                "sustainability_plan",
-                "show_on_map",
-                "consent_privacy",
-            ]
-        },
-    ),
-    (
-        "People",
-        {
-            "fields": [
-                ("coordinator_name", "coordinator_role"),
-                ("email", "phone"),
-                ("sponsor_name", "sponsor_title", "sponsor_email"),
-            ]
-        },
-    ),
-]
+# The application's answers in the admin, where sections.py's field needs a display of its own.
+ADMIN_DISPLAY = {"populations": "populations_display"}
+
+
+def answer_fieldsets(kind):
+    """One fieldset per section of `kind` (sections.py), in order; the documents' section lists them."""
+    fieldsets = []
+    for section in sections_of(kind):
+        fields = ["documents_list"] if section.documents else [ADMIN_DISPLAY.get(n, n) for n in section.field_names]
+        fieldsets.append((section.heading, {"fields": fields}))
+    return fieldsets
 
 
 @admin.register(Application)
@@ -405,18 +361,17 @@ class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
             None,
             {
                 "fields": [
-                    ("reference", "kind", "program"),
+                    ("reference", "kind"),
                     ("status", "assigned_to"),
                     ("submitted_at", "decided_at", "days_waiting_display"),
                     "certificate_link",
                 ]
             },
         )
-        details = SITE_FIELDSETS if obj is not None and obj.kind == Kind.SITE else INDIVIDUAL_FIELDSETS
+        kind = obj.kind if obj is not None else Kind.INDIVIDUAL
         return [
             summary,
-            *details,
-            ("Documents", {"fields": ["documents_list"]}),
+            *answer_fieldsets(kind),
             ("Timeline (what the applicant sees, with their answers)", {"fields": ["timeline"]}),
         ]
 
@@ -428,9 +383,9 @@ class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
             for field in (row if isinstance(row, tuple) else (row,))
         ]
 
-    @admin.display(description="populations served")
+    @admin.display(description=label("populations"))
     def populations_display(self, obj):
-        return ", ".join(obj.populations or []) or "—"
+        return answer(obj, "populations") or "—"
 
     @admin.display(description="certificate")
     def certificate_link(self, obj):

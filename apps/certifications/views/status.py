@@ -13,7 +13,8 @@ from ..forms import (
     WithdrawForm,
     normalise_reference,
 )
-from ..models import Application, Certificate, Kind, Population, Status
+from ..models import Application, Certificate, Status
+from ..sections import answer, label, sections_of
 from ..services import (
     InvalidTransition,
     application_answer,
@@ -61,57 +62,13 @@ def timeline(events):
 
 
 def details(application):
-    """The application as the applicant entered it, as (label, value) rows for the status page."""
-    populations = ", ".join(Population(p).label for p in application.populations if p in Population.values)
-    if application.kind == Kind.INDIVIDUAL:
-        credential = ", ".join(
-            v for v in [application.credential_type, application.credential_number, application.credential_issuer] if v
-        )
-        rows = [
-            ("Full name", application.full_name),
-            ("Email", application.email),
-            ("Telephone", application.phone),
-            ("Country", application.country.name),
-            ("City", application.city),
-            ("Profession", application.profession),
-            ("Licence or credential", credential),
-            ("Employer or organisation", application.employer),
-            ("Years of practice", application.years_of_practice),
-            ("Populations served", populations),
-            ("Prior NMT training", application.prior_training),
-            ("Statement of motivation", application.motivation),
-            ("Listed in the registry once certified", "Yes" if application.list_in_registry else "No"),
-        ]
-    else:
-        address = ", ".join(
-            v
-            for v in [
-                application.address_line1,
-                application.address_line2,
-                application.city,
-                application.region,
-                application.postal_code,
-                application.country.name,
-            ]
-            if v
-        )
-        rows = [
-            ("Organisation", application.organisation_name),
-            ("Type", application.get_organisation_type_display()),
-            ("Website", application.website),
-            ("Address", address),
-            ("Staff to be trained", application.staff_to_train),
-            ("Populations served", populations),
-            ("Settings served", application.settings_served),
-            ("Site coordinator", f"{application.coordinator_name}, {application.coordinator_role}"),
-            ("Coordinator’s email", application.email),
-            ("Coordinator’s telephone", application.phone),
-            ("Executive sponsor", ", ".join(v for v in [application.sponsor_name, application.sponsor_title] if v)),
-            ("Description of services", application.services_description),
-            ("How the NMT will be sustained", application.sustainability_plan),
-            ("Shown on the partner map once certified", "Yes" if application.show_on_map else "No"),
-        ]
-    return [(label, value) for label, value in rows if value not in ("", None)]
+    """The application as the applicant entered it, section by section as sections.py declares it:
+    [(section, [(field name, label, answer)])]. Documents are listed apart, so their section is not."""
+    return [
+        (section, [(name, label(name), answer(application, name)) for name in section.field_names])
+        for section in sections_of(application.kind)
+        if not section.documents
+    ]
 
 
 @method_decorator(private_page_with_forms, name="dispatch")

@@ -87,6 +87,18 @@ def test_a_draft_still_needs_a_valid_email_and_well_formed_fields(client, fields
     assert Application.objects.count() == 0
 
 
+def test_the_form_says_that_saving_a_draft_needs_the_email_and_the_program(client):
+    make_phase_one()
+
+    html = client.get(URL).content.decode()
+
+    assert (
+        "<strong>Save and continue later</strong> keeps what you have entered, with any valid documents, and "
+        "emails you a private link to finish within 30 days; to save, only your email address and the program "
+        "are needed."
+    ) in html
+
+
 def test_the_draft_saved_page_says_where_the_link_went_and_offers_to_continue(client):
     program = make_phase_one()
     client.post(URL, _draft_post(program, email="dana@example.org"))
@@ -130,6 +142,7 @@ def test_resuming_shows_the_form_filled_in_with_the_documents_already_uploaded(c
     assert labels(html)["id_remove_documents_0"] == "Remove Dana CV.pdf"
     assert elements(html, "input", name="remove_documents")[0][1]["value"] == str(cv.pk)
     assert "You are continuing your saved draft." in html
+    assert "Saving again needs your email address and the program." in html
     assert response["Referrer-Policy"] == "strict-origin"
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Robots-Tag"] == "noindex"

@@ -147,6 +147,37 @@ def test_a_site_application_shows_the_site_details(client):
     assert text_of(html, "h1") == f"Application {application.reference}"
 
 
+@pytest.mark.parametrize(("kind", "apply_url"), [("individual", "/apply/individual/"), ("site", "/apply/site/")])
+def test_a_rejected_application_says_not_approved_and_what_to_do_next(client, kind, apply_url):
+    program = make_site_program() if kind == "site" else None
+    application = make_application(status=Status.REJECTED, **({"program": program} if program else {}))
+
+    html = client.get(_path(application)).content.decode()
+
+    assert text_of(html, "span", id="application-status") == "Not approved"
+    assert "withdraw" not in html.lower()  # nothing left to withdraw, and no words about it
+    assert "anyone with its address can read the application, so do not share the link." in html
+    assert text_of(html, "h2", id="next-steps-heading") == "What you can do next"
+    next_steps = text_of(html, "section", id="next-steps")
+    assert f"Write to us with your reference number, {application.reference}." in next_steps
+    assert "If the decision rests on a mistake, we can reopen it for review." in next_steps
+    links = {text: attrs["href"] for _, attrs, text in elements(html, "a")}
+    assert (links["Write to us"], links["start a new application"], links["certification programs"]) == (
+        "/contact/",
+        apply_url,
+        "/certification/",
+    )
+    assert "Training not completed." in [text for _, _, text in elements(html, "div", class_="timeline-message")]
+
+
+def test_a_page_that_can_still_be_withdrawn_says_so(client):
+    html = client.get(_path(make_application(status=Status.SUBMITTED))).content.decode()
+
+    assert text_of(html, "span", id="application-status") == "Submitted"
+    assert "anyone with its address can read and withdraw the application" in html
+    assert elements(html, "section", id="next-steps") == []
+
+
 @pytest.mark.parametrize("tamper", ["flip", "truncate", "draft-salt", "garbage", "other-secret"])
 def test_tampered_or_unknown_links_are_not_found(client, tamper, settings):
     application = make_application(status=Status.SUBMITTED)

@@ -234,7 +234,7 @@ MESSAGES = {
     "services_description": {"required": "Enter a description of the site’s services."},
     "sustainability_plan": {"required": "Enter how the NMT will be sustained at the site."},
 }
-# Browsers stop these before a person can cause them; a hand-made POST still gets a sentence.
+# Codes a person rarely meets through the page (a choice it does not offer, a number beyond any range).
 DEFAULT_MESSAGES = {
     "invalid_choice": "Choose one of the options listed.",
     "invalid_list": "Choose one of the options listed.",
@@ -248,6 +248,7 @@ def sections_of(kind):
 
 
 def section_of(kind, slug):
+    """One section of `kind`'s application, for a page that shows that section alone."""
     return next(section for section in SECTIONS[kind] if section.slug == slug)
 
 

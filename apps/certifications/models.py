@@ -14,6 +14,8 @@ from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
 from apps.core.storage import private_storage
 
+from .lifecycle import AWAITING_REVIEW, DECIDED, WITHDRAW, Status
+
 
 class Kind(models.TextChoices):
     """Shared by programs, applications and certificates."""
@@ -113,31 +115,6 @@ class ProgramDocument(models.Model):
 # APPLICATIONS
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    INFO_REQUESTED = "info_requested", "Information requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-# The lifecycle of DESIGN.md. services.py refuses any change not listed here.
-ALLOWED_TRANSITIONS = {
-    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.IN_REVIEW, Status.WITHDRAWN},
-    Status.IN_REVIEW: {Status.INFO_REQUESTED, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
-    Status.INFO_REQUESTED: {Status.SUBMITTED, Status.WITHDRAWN},
-    # Reopening a decision (site administrators only) takes it back to review.
-    Status.APPROVED: {Status.IN_REVIEW},
-    Status.REJECTED: {Status.IN_REVIEW},
-    Status.WITHDRAWN: set(),
-}
-DECIDED = {Status.APPROVED, Status.REJECTED}
-OPEN_FOR_WITHDRAWAL = {s for s, targets in ALLOWED_TRANSITIONS.items() if Status.WITHDRAWN in targets}
-
-
 class OrganisationType(models.TextChoices):
     CLINIC = "clinic", "Clinic"
     SCHOOL = "school", "School"
@@ -162,7 +139,8 @@ class ApplicationQuerySet(models.QuerySet):
         return self.exclude(status=Status.DRAFT)
 
     def awaiting_review(self):
-        return self.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW])
+        """What the review queue shows: submitted, answered and in review."""
+        return self.filter(status__in=AWAITING_REVIEW)
 
     def individual(self):
         return self.filter(kind=Kind.INDIVIDUAL)
@@ -174,7 +152,7 @@ class ApplicationQuerySet(models.QuerySet):
 class Application(TimeStampedModel):
     """One application, individual or site. Fields of the other kind stay empty.
 
-    `status` is written only by services.py; `reference` is given at submission.
+    `status` is written only by services/transitions.py; `reference` is given at submission.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -282,10 +260,7 @@ class Application(TimeStampedModel):
 
     @property
     def can_withdraw(self):
-        return self.status in OPEN_FOR_WITHDRAWAL
-
-    def can_transition_to(self, status):
-        return status in ALLOWED_TRANSITIONS[self.status]
+        return WITHDRAW.allows(self.status)
 
     def days_waiting(self, today=None):
         if not self.submitted_at or self.is_decided or self.status == Status.WITHDRAWN:

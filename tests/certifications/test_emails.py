@@ -37,16 +37,16 @@ def test_each_step_of_a_review_emails_the_applicant(send_queued, mailoutbox, cli
         application = services.application_request_info(
             application=application, reviewer=reviewer, message="Please send your licence."
         )
-        application = services.application_respond(application=application, message="Attached.")
-        application = services.application_start_review(application=application, reviewer=reviewer)
+        application = services.application_answer(application=application, message="Attached.")
+        application = services.application_resume_review(application=application, reviewer=reviewer)
         application = services.application_approve(application=application, reviewer=reviewer, message="Welcome.")
-        application = services.application_reopen(application=application, user=admin, reason="Forged licence.")
-        application = services.application_reject(application=application, reviewer=reviewer, reason="Forged.")
+        application = services.application_reopen(application=application, reviewer=admin, message="Forged licence.")
+        application = services.application_reject(application=application, reviewer=reviewer, message="Forged.")
 
+    # The answer and the review it resumes send nothing: the applicant knows the review is under way.
     assert [message.subject for message in mailoutbox] == [
         f"Application {reference} is in review",
         f"More information needed for application {reference}",
-        f"Application {reference} is in review",
         f"Application {reference} approved",
         f"Application {reference} is back in review",
         f"Decision on application {reference}",
@@ -55,9 +55,9 @@ def test_each_step_of_a_review_emails_the_applicant(send_queued, mailoutbox, cli
     bodies = [message.body for message in mailoutbox]
     assert "Please send your licence." in bodies[1]
     assert "/applications/" in bodies[1]
-    assert "Welcome." in bodies[3]
-    assert "Forged licence." in bodies[4]
-    assert "Forged." in bodies[5]
+    assert "Welcome." in bodies[2]
+    assert "Forged licence." in bodies[3]
+    assert "Forged." in bodies[4]
 
 
 def test_approval_email_carries_the_certificate_links_and_they_work(send_queued, mailoutbox, client):
@@ -81,7 +81,7 @@ def test_nothing_is_sent_when_the_transition_fails(send_queued, mailoutbox):
     application = make_application(status="submitted")
 
     with send_queued(), pytest.raises(services.InvalidTransition):
-        services.application_reject(application=application, reviewer=reviewer, reason="No.")
+        services.application_reject(application=application, reviewer=reviewer, message="No.")
 
     assert mailoutbox == []
 
@@ -109,7 +109,7 @@ def test_an_empty_field_keeps_the_standard_wording(send_queued, mailoutbox):
     application = make_application(status="in_review", reviewer=reviewer)
 
     with send_queued():
-        services.application_reject(application=application, reviewer=reviewer, reason="Incomplete training.")
+        services.application_reject(application=application, reviewer=reviewer, message="Incomplete training.")
 
     assert mailoutbox[0].subject == f"Our decision on {application.reference}"
     assert "are unable to approve it:\n\nIncomplete training." in mailoutbox[0].body

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.utils import timezone
 
-from apps.certifications.models import Application, ApplicationDocument, ApplicationNote, Certificate, EmailTemplate
+from apps.certifications.models import Application, ApplicationDocument, ApplicationNote, Certificate
+from apps.core.models import EmailText
 from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_program, make_staff
 from tests.html import elements, text_of
@@ -401,7 +402,7 @@ def test_review_pages_carry_no_inline_style_or_script(client):
     client.force_login(make_staff(role=SITE_ADMINISTRATORS))
     application = make_application(status="approved")
     certificate = Certificate.objects.get(application=application)
-    template, _ = EmailTemplate.objects.get_or_create(event="application_rejected")  # seeded by a migration
+    template, _ = EmailText.objects.get_or_create(template="certifications/email/application_rejected")
     pages = [
         QUEUE,
         f"{QUEUE}{application.pk}/change/",
@@ -413,7 +414,7 @@ def test_review_pages_carry_no_inline_style_or_script(client):
         "/admin/certifications/certificate/",
         f"/admin/certifications/certificate/{certificate.pk}/change/",
         f"/admin/certifications/certificate/{certificate.pk}/revoke/",
-        f"/admin/certifications/emailtemplate/{template.pk}/change/",
+        f"/admin/core/emailtext/{template.pk}/change/",
     ]
 
     offending = {}

@@ -15,8 +15,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from apps.core.emails import email_render
+
 from .. import services
-from ..emails import email_render
+from ..emails import template
 from ..lifecycle import Message, action_for_slug, staff_actions
 from ..models import Application
 
@@ -174,7 +176,7 @@ class ReviewActionsMixin:
                     self.message_user(request, f"{action.label}: done for {application.reference}.", messages.SUCCESS)
                 return redirect(self._change_url(application))
             subject, body = email_render(
-                event=action.email,
+                template=template(action.email),
                 context={"application": application, "status_url": PRIVATE_LINK_SHOWN, "message": message},
             )
             changed = bool(previewed) and previewed != _digest(message)

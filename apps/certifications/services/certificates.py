@@ -6,7 +6,9 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..emails import email_queue
+from apps.core.emails import email_queue
+
+from ..emails import template
 from ..models import Certificate, Kind, Status
 from ..tokens import certificate_url, verify_url
 from .errors import InvalidExpiry, InvalidTransition, MessageRequired, NotPermitted
@@ -70,7 +72,7 @@ def certificate_mark_revoked(certificate, *, user, reason):
 def _email_holder(certificate, event, **context):
     email_queue(
         to=[certificate.email],
-        event=event,
+        template=template(event),
         context={
             "certificate": certificate,
             "verify_url": verify_url(certificate),

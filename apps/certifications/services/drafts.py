@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from apps.core.emails import queue_email
+from apps.core.emails import email_queue
 
 from ..lookup import send_status_link
 from ..models import Application, ApplicationDocument, Status
@@ -26,7 +26,7 @@ def application_draft_save(*, application, documents=(), removed=()):
 
     def save(stored):
         draft = _draft_store(application, documents, removed, stored)
-        queue_email(
+        email_queue(
             to=[draft.email],
             template="certifications/email/application_draft_saved",
             context={"application": draft, "draft_url": draft_url(draft), "valid_days": DRAFT_MAX_AGE.days},
@@ -46,7 +46,7 @@ def application_draft_submit(*, application, documents=(), removed=()):
     def submit(stored):
         draft = _draft_store(application, documents, removed, stored)
         submitted = transitions.application_submit(application=draft)
-        queue_email(
+        email_queue(
             to=[settings.STAFF_NOTIFICATION_EMAIL],
             reply_to=[submitted.email],
             template="certifications/email/application_received_staff",

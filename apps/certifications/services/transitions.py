@@ -14,7 +14,9 @@ permission check does not apply to.
 from django.db import transaction
 from django.utils import timezone
 
-from ..emails import email_queue
+from apps.core.emails import email_queue
+
+from ..emails import template
 from ..lifecycle import (
     ANSWER,
     APPROVE,
@@ -70,7 +72,7 @@ def _email_applicant(application, action, **context):
     if action.email:
         email_queue(
             to=[application.email],
-            event=action.email,
+            template=template(action.email),
             context={"application": application, "status_url": status_url(application), **context},
         )
 

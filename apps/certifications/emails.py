@@ -24,7 +24,7 @@ APPLICATION_VARIABLES = {
     "site_url": "the portal's address",
 }
 CERTIFICATE_VARIABLES = {
-    "certificate.number": "the certificate number, e.g. NMT-C-2026-00031",
+    "certificate.number": "the certificate number, e.g. NMT-C-2026-00031-7KQX4M",
     "certificate.holder_name": "the person or site certified",
     "certificate.program.name": "the program or level",
     "certificate.issued_on": 'date issued (format it with |date:"j F Y")',
@@ -33,7 +33,7 @@ CERTIFICATE_VARIABLES = {
     "certificate_url": "the holder's private printable certificate",
     "site_url": "the portal's address",
 }
-SAMPLE_NUMBER = "NMT-C-2026-00031"
+SAMPLE_NUMBER = "NMT-C-2026-00031-7KQX4M"
 
 
 def template(event):

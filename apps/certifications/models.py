@@ -375,7 +375,9 @@ class Certificate(TimeStampedModel):
         EXPIRED = "expired", "Expired"
         REVOKED = "revoked", "Revoked"
 
-    number = models.CharField(max_length=20, unique=True, editable=False)
+    # NMT-C-<year>-<sequence>-<six random characters>; numbers issued before the random ending
+    # (NMT-C-2026-00031) keep verifying as they are.
+    number = models.CharField(max_length=30, unique=True, editable=False)
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="certificate", editable=False
     )

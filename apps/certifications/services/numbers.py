@@ -41,4 +41,5 @@ def with_unguessable_part(number, *, rng=None):
 
 
 def next_certificate_number():
-    return next_number(CERTIFICATE_PREFIX)
+    """A new certificate's number: the year's sequence, then the unguessable ending."""
+    return with_unguessable_part(next_number(CERTIFICATE_PREFIX))

@@ -5,7 +5,6 @@ Every email goes out through `apps.core.emails.email_queue`; `template(event)` n
 templates of an event, e.g. `certifications/email/application_approved`.
 """
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils import timezone
 
@@ -77,7 +76,8 @@ def sandbox_values(context):
 
 def sample_context(event):
     """An invented application and certificate, for previews of a text in the admin."""
-    from .models import Application, Certificate, Kind, Program, Status
+    from .models import Application, Kind, Program, Status
+    from .services import certificate_build
 
     program = Program(name="NMT Phase I", kind=Kind.INDIVIDUAL, validity_months=24)
     application = Application(
@@ -88,16 +88,7 @@ def sample_context(event):
         full_name="Dana Whitfield",
         email="dana@example.org",
     )
-    today = timezone.localdate()
-    certificate = Certificate(
-        number=SAMPLE_NUMBER,
-        application=application,
-        kind=Kind.INDIVIDUAL,
-        program=program,
-        holder_name="Dana Whitfield",
-        issued_on=today,
-        expires_on=today + relativedelta(months=24),
-    )
+    certificate = certificate_build(application=application, number=SAMPLE_NUMBER, issued_on=timezone.localdate())
     context = {
         "status_url": f"{settings.SITE_URL}/applications/(private link)/",
         "message": "(The reviewer's message appears here.)",

@@ -3,13 +3,20 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from apps.certifications.models import (
+    Application,
+    ApplicationEvent,
+    Certificate,
+    Kind,
+    Program,
+    ReferenceCounter,
+    Status,
+)
+from apps.certifications.services import certificate_build, with_unguessable_part
 from apps.core.starter import load_from_apps
-
-from .models import Application, ApplicationEvent, Certificate, Kind, Program, ReferenceCounter, Status
 
 OPTIONS = {"applications": (100_000, "certification applications over five years (most approved, a recent open queue)")}
 
@@ -138,7 +145,8 @@ def seed(*, counts, rng, log):
         if application.status == Status.APPROVED:
             year = application.decided_at.year
             counters[("NMT-C", year)] += 1
-            certificates.append(_certificate(application, f"NMT-C-{year}-{counters[('NMT-C', year)]:05d}", now))
+            number = with_unguessable_part(f"NMT-C-{year}-{counters[('NMT-C', year)]:05d}", rng=rng)
+            certificates.append(_certificate(application, number, now))
     ApplicationEvent.objects.bulk_create(events, batch_size=10000)
     Certificate.objects.bulk_create(certificates, batch_size=5000)
     for (prefix, year), value in counters.items():
@@ -239,19 +247,7 @@ def _timeline(application, rng):
 
 
 def _certificate(application, number, now):
-    issued = application.decided_at.date()
-    expires = issued + relativedelta(months=application.program.validity_months)
-    return Certificate(
-        number=number,
-        application=application,
-        kind=application.kind,
-        program=application.program,
-        holder_name=application.applicant_name,
-        email=application.email,
-        country=application.country,
-        city=application.city,
-        listed_publicly=True if application.kind == Kind.SITE else application.list_in_registry,
-        issued_on=issued,
-        expires_on=expires,
-        status=Certificate.Status.ACTIVE if expires >= now.date() else Certificate.Status.EXPIRED,
-    )
+    certificate = certificate_build(application=application, number=number, issued_on=application.decided_at.date())
+    if certificate.expires_on < now.date():
+        certificate.status = Certificate.Status.EXPIRED
+    return certificate

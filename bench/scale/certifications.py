@@ -106,6 +106,7 @@ STATUS_WEIGHTS = [
     (Status.SUBMITTED, 3),
     (Status.IN_REVIEW, 3),
     (Status.INFO_REQUESTED, 1),
+    (Status.ANSWERED, 1),
     (Status.DRAFT, 2),
 ]
 
@@ -127,7 +128,7 @@ def seed(*, counts, rng, log):
         kind = Kind.SITE if rng.random() < 0.15 else Kind.INDIVIDUAL
         status = rng.choices(statuses, weights)[0]
         created = now - timedelta(days=rng.uniform(0, 5 * 365))
-        if status in (Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED, Status.DRAFT):
+        if status in (Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED, Status.ANSWERED, Status.DRAFT):
             created = now - timedelta(days=rng.uniform(0, 90))  # the open queue is recent
         application = _application(rng, kind, status, created, programs[kind], reviewers, i)
         if status != Status.DRAFT:
@@ -206,7 +207,7 @@ def _application(rng, kind, status, created, programs, reviewers, i):
         application.show_on_map = rng.random() < 0.8
     if status != Status.DRAFT:
         application.submitted_at = created + timedelta(minutes=rng.randint(5, 600))
-    if status in (Status.IN_REVIEW, Status.INFO_REQUESTED, Status.APPROVED, Status.REJECTED):
+    if status in (Status.IN_REVIEW, Status.INFO_REQUESTED, Status.ANSWERED, Status.APPROVED, Status.REJECTED):
         application.assigned_to = rng.choice(reviewers)
     if status in (Status.APPROVED, Status.REJECTED):
         application.decided_at = application.submitted_at + timedelta(days=rng.uniform(3, 60))
@@ -222,10 +223,12 @@ def _timeline(application, rng):
         steps.append((Status.SUBMITTED, Status.WITHDRAWN, None, ""))
     elif application.status != Status.SUBMITTED:
         steps.append((Status.SUBMITTED, Status.IN_REVIEW, application.assigned_to, ""))
-        if application.status == Status.INFO_REQUESTED:
+        if application.status in (Status.INFO_REQUESTED, Status.ANSWERED):
             steps.append(
                 (Status.IN_REVIEW, Status.INFO_REQUESTED, application.assigned_to, "Please send your licence.")
             )
+        if application.status == Status.ANSWERED:
+            steps.append((Status.INFO_REQUESTED, Status.ANSWERED, None, "My licence is attached."))
         elif application.status == Status.APPROVED:
             steps.append((Status.IN_REVIEW, Status.APPROVED, application.assigned_to, ""))
         elif application.status == Status.REJECTED:

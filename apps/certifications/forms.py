@@ -566,6 +566,7 @@ class RespondForm(forms.Form):
                 self.fields[name] = MultipleFileField(
                     label=DocumentKind(kind).label,
                     required=False,
+                    help_text=f"{FILE_HELP} You may choose several files.",
                     widget=MultipleFileInput(attrs={"accept": ACCEPT}),
                 )
                 self.document_fields[name] = kind
@@ -583,7 +584,7 @@ class RespondForm(forms.Form):
             Fieldset(
                 "Documents (optional)",
                 HTML(
-                    f'<p class="form-text mb-3">Choose each file under the kind of document it is. {FILE_HELP} '
+                    '<p class="form-text mb-3">Choose each file under the kind of document it is. '
                     f"You can add {room} to this application, all kinds together.</p>"
                 ),
                 *self.document_fields,

@@ -34,6 +34,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from apps.certifications.models import Application, Certificate, Kind, Program, Status  # noqa: E402
+from apps.certifications.services import certificate_build, with_unguessable_part  # noqa: E402
 
 FIRST = ["Amira", "Ben", "Chen", "Dana", "Eli", "Farah", "Gabe", "Hana", "Ivan", "Jo", "Kemi", "Luis"]
 LAST = ["Okafor", "Smith", "Nguyen", "Garcia", "Kowalski", "Haddad", "Ivanova", "Tanaka", "Moreau", "Silva"]
@@ -85,21 +86,14 @@ def seed(count):
             batch = []
     Application.objects.bulk_create(batch)
     today = timezone.localdate()
+    approved = Application.objects.filter(status=Status.APPROVED).select_related("program").iterator()
     certificates = [
-        Certificate(
-            number=f"NMT-C-2026-{i:06d}",
+        certificate_build(
             application=application,
-            kind=application.kind,
-            program_id=application.program_id,
-            holder_name=application.applicant_name,
-            email=application.email,
-            country=application.country,
-            city=application.city,
-            listed_publicly=application.kind == Kind.SITE or application.list_in_registry,
+            number=with_unguessable_part(f"NMT-C-2026-{i:06d}", rng=rng),
             issued_on=today - timedelta(days=i % 700),
-            expires_on=today - timedelta(days=i % 700) + timedelta(days=730),
         )
-        for i, application in enumerate(Application.objects.filter(status=Status.APPROVED).iterator(), start=1)
+        for i, application in enumerate(approved, start=1)
     ]
     Certificate.objects.bulk_create(certificates, batch_size=5000)
     with connection.cursor() as cursor:

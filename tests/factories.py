@@ -123,7 +123,7 @@ SITE_FIELDS = {
 
 def make_application(*, status="submitted", reviewer=None, **overrides):
     """An application walked through the real services to `status` (draft, submitted, in_review,
-    info_requested, approved, rejected, withdrawn)."""
+    info_requested, answered, approved, rejected, withdrawn)."""
     from apps.certifications import services
     from apps.certifications.models import Application, Kind, Status
 
@@ -142,24 +142,25 @@ def make_application(*, status="submitted", reviewer=None, **overrides):
         return application
     reviewer = reviewer or _make_reviewer()
     application = services.application_start_review(application=application, reviewer=reviewer)
-    if status == Status.INFO_REQUESTED:
-        return services.application_request_info(
+    if status in {Status.INFO_REQUESTED, Status.ANSWERED}:
+        application = services.application_request_info(
             application=application, reviewer=reviewer, message="Please send your licence."
         )
+        if status == Status.ANSWERED:
+            return services.application_answer(application=application, message="My licence is attached.")
+        return application
     if status == Status.APPROVED:
         return services.application_approve(application=application, reviewer=reviewer)
     if status == Status.REJECTED:
-        return services.application_reject(application=application, reviewer=reviewer, reason="Training not completed.")
+        return services.application_reject(
+            application=application, reviewer=reviewer, message="Training not completed."
+        )
     return application
 
 
 def _make_reviewer():
-    from django.contrib.auth import get_user_model
-
     n = _n()
-    return get_user_model().objects.create_user(
-        username=f"reviewer{n}", email=f"reviewer{n}@example.org", is_staff=True
-    )
+    return make_staff(role="Reviewers", username=f"reviewer{n}", email=f"reviewer{n}@example.org")
 
 
 # --- events ---

@@ -7,8 +7,7 @@ private link on a match only.
 
 from django.tasks import task
 
-from apps.core.emails import render_email
-from apps.core.tasks import send_email
+from apps.core.emails import email_queue
 
 from .models import Application
 from .tokens import STATUS_MAX_AGE, status_url
@@ -20,11 +19,11 @@ def send_status_link(*, reference, email):
     application = Application.objects.submitted().filter(reference=reference).select_related("program").first()
     if application is None or application.email.casefold() != email.casefold():
         return False
-    subject, body = render_email(
-        "certifications/email/application_status_link",
-        {"application": application, "status_url": status_url(application), "valid_days": STATUS_MAX_AGE.days},
+    # In the worker, outside any transaction: the email is queued at once, as its own task, which
+    # retries a failed delivery.
+    email_queue(
+        to=[application.email],
+        template="certifications/email/application_status_link",
+        context={"application": application, "status_url": status_url(application), "valid_days": STATUS_MAX_AGE.days},
     )
-    # Already in the worker and outside any transaction: hand the email straight to its own task,
-    # which retries a failed delivery.
-    send_email.enqueue(to=[application.email], subject=subject, body=body)
     return True

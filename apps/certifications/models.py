@@ -14,6 +14,8 @@ from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
 from apps.core.storage import private_storage
 
+from .lifecycle import AWAITING_REVIEW, DECIDED, WITHDRAW, Status
+
 
 class Kind(models.TextChoices):
     """Shared by programs, applications and certificates."""
@@ -113,31 +115,6 @@ class ProgramDocument(models.Model):
 # APPLICATIONS
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    INFO_REQUESTED = "info_requested", "Information requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-# The lifecycle of DESIGN.md. services.py refuses any change not listed here.
-ALLOWED_TRANSITIONS = {
-    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.IN_REVIEW, Status.WITHDRAWN},
-    Status.IN_REVIEW: {Status.INFO_REQUESTED, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
-    Status.INFO_REQUESTED: {Status.SUBMITTED, Status.WITHDRAWN},
-    # Reopening a decision (site administrators only) takes it back to review.
-    Status.APPROVED: {Status.IN_REVIEW},
-    Status.REJECTED: {Status.IN_REVIEW},
-    Status.WITHDRAWN: set(),
-}
-DECIDED = {Status.APPROVED, Status.REJECTED}
-OPEN_FOR_WITHDRAWAL = {s for s, targets in ALLOWED_TRANSITIONS.items() if Status.WITHDRAWN in targets}
-
-
 class OrganisationType(models.TextChoices):
     CLINIC = "clinic", "Clinic"
     SCHOOL = "school", "School"
@@ -162,7 +139,8 @@ class ApplicationQuerySet(models.QuerySet):
         return self.exclude(status=Status.DRAFT)
 
     def awaiting_review(self):
-        return self.filter(status__in=[Status.SUBMITTED, Status.IN_REVIEW])
+        """What the review queue shows: submitted, answered and in review."""
+        return self.filter(status__in=AWAITING_REVIEW)
 
     def individual(self):
         return self.filter(kind=Kind.INDIVIDUAL)
@@ -174,7 +152,7 @@ class ApplicationQuerySet(models.QuerySet):
 class Application(TimeStampedModel):
     """One application, individual or site. Fields of the other kind stay empty.
 
-    `status` is written only by services.py; `reference` is given at submission.
+    `status` is written only by services/transitions.py; `reference` is given at submission.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -365,10 +343,7 @@ class Application(TimeStampedModel):
 
     @property
     def can_withdraw(self):
-        return self.status in OPEN_FOR_WITHDRAWAL
-
-    def can_transition_to(self, status):
-        return status in ALLOWED_TRANSITIONS[self.status]
+        return WITHDRAW.allows(self.status)
 
     def days_waiting(self, today=None):
         if not self.submitted_at or self.is_decided or self.status == Status.WITHDRAWN:
@@ -483,7 +458,9 @@ class Certificate(TimeStampedModel):
         EXPIRED = "expired", "Expired"
         REVOKED = "revoked", "Revoked"
 
-    number = models.CharField(max_length=20, unique=True, editable=False)
+    # NMT-C-<year>-<sequence>-<six random characters>; numbers issued before the random ending
+    # (NMT-C-2026-00031) keep verifying as they are.
+    number = models.CharField(max_length=30, unique=True, editable=False)
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="certificate", editable=False
     )
@@ -553,65 +530,3 @@ class Certificate(TimeStampedModel):
 
     def days_to_expiry(self, today=None):
         return (self.expires_on - (today or timezone.localdate())).days
-
-
-# EMAIL TEXTS
-
-
-class EmailEvent(models.TextChoices):
-    """The emails staff can reword (EmailTemplate); each names its standard file template."""
-
-    APPLICATION_SUBMITTED = "application_submitted", "Application received"
-    APPLICATION_REVIEW_STARTED = "application_review_started", "Review started"
-    APPLICATION_INFO_REQUESTED = "application_info_requested", "Information requested"
-    APPLICATION_APPROVED = "application_approved", "Application approved (certificate issued)"
-    APPLICATION_REJECTED = "application_rejected", "Application rejected"
-    APPLICATION_WITHDRAWN = "application_withdrawn", "Application withdrawn"
-    APPLICATION_REOPENED = "application_reopened", "Decision reopened"
-    CERTIFICATE_REMINDER_90 = "certificate_reminder_90", "Certificate expires in 90 days"
-    CERTIFICATE_REMINDER_30 = "certificate_reminder_30", "Certificate expires in 30 days"
-    CERTIFICATE_REMINDER_0 = "certificate_reminder_0", "Certificate expires today"
-    CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
-
-
-class EmailTemplate(models.Model):
-    """Staff's own wording of one email to applicants or certificate holders.
-
-    Empty fields mean the standard text (the file template `certifications/email/<event>.txt`).
-    A custom text is rendered by `emails.py` in a sandbox: only the variables listed for its event,
-    only plain values, no template tags beyond `if` and comments.
-    """
-
-    event = models.CharField(max_length=40, choices=EmailEvent, unique=True, editable=False)
-    subject = models.CharField(max_length=200, blank=True, help_text="Placeholders work here too.")
-    body = models.TextField(
-        "text",
-        blank=True,
-        max_length=10000,
-        help_text="Starts from the standard text. Empty both fields to return to the standard wording.",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-
-    class Meta:
-        ordering = ["event"]
-        verbose_name = "email text"
-        constraints = [
-            models.CheckConstraint(condition=models.Q(event__in=EmailEvent.values), name="email_template_event_valid"),
-        ]
-
-    def __str__(self):
-        return self.get_event_display()
-
-    @property
-    def is_customised(self):
-        return bool(self.subject.strip() or self.body.strip())

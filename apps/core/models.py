@@ -1,9 +1,11 @@
-"""Shared model bases, the site's contact settings and the starter-content ledger."""
+"""Shared model bases, the site's contact settings, the starter-content ledger and staff's email texts."""
 
 import contextlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 SITE_SETTINGS_CACHE_KEY = "core:site-settings:v1"
 
@@ -82,3 +84,54 @@ class StarterContent(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class EmailText(models.Model):
+    """Staff's own wording of one email, keyed by the email's file templates.
+
+    Empty fields mean the standard text (`<template>.txt` and `<template>_subject.txt`). Which
+    emails have a row, and the placeholders each may use, is declared by the app that sends it
+    (`EDITABLE_EMAILS` in its `emails.py`); `emails.py` here renders a text in a sandbox.
+    """
+
+    template = models.CharField(
+        max_length=100,
+        unique=True,
+        editable=False,
+        help_text="The email's file templates, without the .txt ending.",
+    )
+    subject = models.CharField(max_length=200, blank=True, help_text="Placeholders work here too.")
+    body = models.TextField(
+        "text",
+        blank=True,
+        max_length=10000,
+        help_text="Starts from the standard text. Empty both fields to return to the standard wording.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["template"]
+        verbose_name = "email text"
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(template=""), name="email_text_template_named"),
+        ]
+
+    def __str__(self):
+        from .emails import editable_emails
+
+        email = editable_emails().get(self.template)
+        return email.label if email else self.template
+
+    @property
+    def is_customised(self):
+        return bool(self.subject.strip() or self.body.strip())

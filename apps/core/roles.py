@@ -30,8 +30,8 @@ ROLES = {
             "certifications.view_applicationnote",
             "certifications.add_applicationnote",
             "certifications.view_certificate",
-            "certifications.view_emailtemplate",
-            "certifications.change_emailtemplate",
+            "core.view_emailtext",
+            "core.change_emailtext",
         ],
     },
     # Edit the public content; no applications, no applicant documents, no certificates.

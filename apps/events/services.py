@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from apps.core.emails import queue_email
+from apps.core.emails import email_queue
 
 from .calendar import build_calendar
 from .models import Event, Registration
@@ -49,7 +49,7 @@ def _calendar_attachment(event):
 
 def _email_registrant(registration, template, *, position=None):
     with_calendar = registration.status == Status.CONFIRMED
-    queue_email(
+    email_queue(
         to=[registration.email],
         template=f"events/email/{template}",
         context={**_event_context(registration), "position": position},

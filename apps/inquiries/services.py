@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core.emails import queue_email
+from apps.core.emails import email_queue
 
 from .models import Inquiry
 
@@ -13,7 +13,7 @@ from .models import Inquiry
 def inquiry_create(*, name, email, organisation, topic, message):
     """Store an inquiry and queue the staff notification for after the commit."""
     inquiry = Inquiry.objects.create(name=name, email=email, organisation=organisation, topic=topic, message=message)
-    queue_email(
+    email_queue(
         to=[settings.STAFF_NOTIFICATION_EMAIL],
         reply_to=[email],
         template="inquiries/email/inquiry_received",

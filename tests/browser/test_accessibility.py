@@ -421,7 +421,8 @@ def test_registration_refused_for_an_address_already_registered(axe_page, conten
 def test_status_page_answer_form_with_errors_and_a_refused_upload(axe_page, content):
     axe_page.goto(_status_path(Status.INFO_REQUESTED))
     axe_page.set_input_files(
-        "#id_documents", files=[{"name": "licence.pdf", "mimeType": "application/pdf", "buffer": files.svg_bytes()}]
+        "#id_document_licence",
+        files=[{"name": "licence.pdf", "mimeType": "application/pdf", "buffer": files.svg_bytes()}],
     )
 
     _submit(axe_page, "Send my answer")
@@ -430,8 +431,10 @@ def test_status_page_answer_form_with_errors_and_a_refused_upload(axe_page, cont
         "Please correct the fields marked below. Files are not kept when the form has errors: please choose them again."
     )
     assert axe_page.get_attribute("#id_message", "aria-invalid") == "true"
-    assert axe_page.get_attribute("#id_documents", "aria-describedby") == "id_documents_helptext id_documents_error"
-    assert axe_page.locator("#id_documents_error").inner_text() == (
+    assert axe_page.get_attribute("#id_document_licence", "aria-describedby") == (
+        "id_document_licence_helptext id_document_licence_error"
+    )
+    assert axe_page.locator("#id_document_licence_error").inner_text() == (
         "“licence” is not a PDF, JPEG or PNG file. Please upload PDF, JPEG or PNG only."
     )
     assert serious_violations(axe_page) == []

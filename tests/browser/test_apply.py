@@ -100,14 +100,14 @@ def test_applicant_answers_an_information_request_on_the_status_page(page, live_
 
     page.fill("#id_message", "My licence is attached.")
     page.set_input_files(
-        "#id_documents", files=[{"name": "licence.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+        "#id_document_licence", files=[{"name": "licence.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
     page.get_by_role("button", name="Send my answer").click()
 
     page.get_by_text("Thank you: your answer is with the reviewers").wait_for()
-    assert page.locator("#application-status").text_content() == "Submitted"
+    assert page.locator("#application-status").text_content() == "Answer received"
     application.refresh_from_db()
-    assert application.status == Status.SUBMITTED
+    assert application.status == Status.ANSWERED
     assert list(application.documents.values_list("original_name", flat=True)) == ["licence.pdf"]
 
 

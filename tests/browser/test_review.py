@@ -11,6 +11,7 @@ from apps.certifications.models import Certificate
 from apps.certifications.tokens import certificate_url, status_url
 from apps.core.roles import REVIEWERS
 from tests.factories import make_application, make_program, make_staff
+from tests.files import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,13 +71,23 @@ def test_reviewer_requests_information_applicant_answers_and_reviewer_approves_a
     page.goto(_path(status_url(application)))
     expect(page.locator("#respond")).to_contain_text("Please upload a copy of your current licence.")
     page.get_by_label("Your answer").fill("Here is my licence number: PSY-12345, valid until 2029.")
+    page.get_by_label("Licence or credential").set_input_files(
+        {"name": "licence.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
     page.get_by_role("button", name="Send my answer").click()
     expect(page.get_by_text("Thank you: your answer is with the reviewers")).to_be_visible()
+    expect(page.locator(".document-list")).to_contain_text("Licence or credential: licence.pdf")
 
-    # The reviewer reads the answer in the timeline, approves, and verifies the certificate.
+    # The reviewer finds the answer first in the queue, reads it, resumes the review, approves, and
+    # verifies the certificate.
+    page.goto("/admin/certifications/application/")
+    first_row = page.locator("#result_list tbody tr").first
+    expect(first_row).to_contain_text(application.reference)
+    expect(first_row.locator("td.field-status")).to_have_text("Answer received")
     page.goto(change_page)
     expect(page.locator("table.application-timeline")).to_contain_text("PSY-12345, valid until 2029")
-    _transition(page, "Start review", "Yes, start review")
+    _transition(page, "Resume review", "Yes, resume review")
+    expect(page.locator(".application-status")).to_contain_text("In review · assigned to you")
     page.get_by_role("link", name="Approve", exact=True).click()
     page.get_by_label("Message to the applicant (optional)").fill("Welcome to the NMT community.")
     page.get_by_role("button", name="Yes, approve").click()

@@ -10,12 +10,25 @@ from django.utils import timezone
 
 from apps.certifications import services
 from apps.certifications.models import Certificate
+from apps.certifications.services.numbers import UNGUESSABLE_ALPHABET
 from apps.certifications.tokens import certificate_url, make_certificate_token
 from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_certificate, make_program, make_staff
 from tests.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
+
+
+def test_certificate_numbers_follow_the_sequence_with_an_unguessable_ending():
+    first, second = (Certificate.objects.get(application=make_application(status="approved")) for _ in range(2))
+
+    sequence = [number.rsplit("-", 1)[0] for number in (first.number, second.number)]
+    endings = [number.rsplit("-", 1)[1] for number in (first.number, second.number)]
+
+    year = timezone.localdate().year
+    assert sequence == [f"NMT-C-{year}-00001", f"NMT-C-{year}-00002"]
+    assert all(len(ending) == 6 and set(ending) <= set(UNGUESSABLE_ALPHABET) for ending in endings)
+    assert not set(UNGUESSABLE_ALPHABET) & set("01ILOU")
 
 
 def test_approval_issues_a_numbered_certificate_valid_for_the_programs_months():
@@ -25,7 +38,7 @@ def test_approval_issues_a_numbered_certificate_valid_for_the_programs_months():
     application = make_application(status="approved", program=program)
 
     certificate = Certificate.objects.get(application=application)
-    assert re.fullmatch(rf"NMT-C-{today.year}-\d{{5}}", certificate.number)
+    assert re.fullmatch(rf"NMT-C-{today.year}-\d{{5}}-[{UNGUESSABLE_ALPHABET}]{{6}}", certificate.number)
     assert (certificate.holder_name, certificate.kind, certificate.program, certificate.status) == (
         "Dana Whitfield",
         "individual",
@@ -50,7 +63,8 @@ def test_certificate_numbers_follow_each_other():
     first = make_certificate()
     second = make_certificate()
 
-    assert int(second.number[-5:]) == int(first.number[-5:]) + 1
+    # The sequence stands before the unguessable ending.
+    assert int(second.number.rsplit("-", 2)[1]) == int(first.number.rsplit("-", 2)[1]) + 1
 
 
 def test_printable_certificate_shows_the_holder_and_a_qr_code_to_verification(client):

@@ -46,6 +46,7 @@ def test_figures_count_statuses_ages_median_and_expiring():
         ("Submitted", 2),
         ("In review", 1),
         ("Information requested", 0),
+        ("Answer received", 0),
         ("Approved", 3),
         ("Rejected", 0),
         ("Withdrawn", 0),
@@ -53,6 +54,18 @@ def test_figures_count_statuses_ages_median_and_expiring():
     assert stats["awaiting_by_age"] == [("under a week", 1), ("1–2 weeks", 1), ("2–4 weeks", 0), ("over 30 days", 1)]
     assert stats["median_days"] == 6.0
     assert (stats["expiring_count"], stats["expiring"]) == (1, [soon])
+
+
+def test_an_answered_request_counts_as_awaiting_review():
+    _age(make_application(status="answered"), submitted_days_ago=8)
+    make_application(status="info_requested")
+
+    stats = dashboard_stats()
+
+    counts = {label: count for label, count, _ in stats["by_status"]}
+    assert (counts["Answer received"], counts["Information requested"]) == (1, 1)
+    assert stats["awaiting_by_age"] == [("under a week", 0), ("1–2 weeks", 1), ("2–4 weeks", 0), ("over 30 days", 0)]
+    assert stats["awaiting_total"] == 1
 
 
 def test_chart_has_a_bar_per_month_scaled_to_the_busiest():

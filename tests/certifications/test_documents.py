@@ -112,7 +112,7 @@ def test_a_failure_after_files_were_stored_leaves_no_row_and_no_file(client, mon
     def fail(**kwargs):
         raise RuntimeError("the database went away mid-submission")
 
-    monkeypatch.setattr(services, "application_submit", fail)
+    monkeypatch.setattr(services.transitions, "application_submit", fail)
     data = individual_form_data(
         program,
         document_cv=upload("cv.pdf", pdf_bytes()),

@@ -4,17 +4,17 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.certifications import services
-from apps.certifications.emails import (
-    VARIABLES,
-    compile_custom,
-    default_source,
+from apps.certifications.emails import EDITABLE_EMAILS, sample_context
+from apps.certifications.models import Certificate
+from apps.core.emails import (
+    compile_staff_text,
+    editable_emails,
     email_render,
-    render_custom,
-    sample_context,
+    render_staff_text,
     sandbox_context,
+    standard_source,
 )
-from apps.certifications.models import Certificate, EmailTemplate
-from apps.core.emails import render_email
+from apps.core.models import EmailText
 from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_staff
 from tests.html import elements, text_of
@@ -22,8 +22,12 @@ from tests.html import elements, text_of
 pytestmark = pytest.mark.django_db
 
 
+def _template(event):
+    return f"certifications/email/{event}"
+
+
 def _set_text(event, *, subject="", body=""):
-    EmailTemplate.objects.update_or_create(event=event, defaults={"subject": subject, "body": body})
+    EmailText.objects.update_or_create(template=_template(event), defaults={"subject": subject, "body": body})
 
 
 def test_each_step_of_a_review_emails_the_applicant(send_queued, mailoutbox, client):
@@ -37,16 +41,16 @@ def test_each_step_of_a_review_emails_the_applicant(send_queued, mailoutbox, cli
         application = services.application_request_info(
             application=application, reviewer=reviewer, message="Please send your licence."
         )
-        application = services.application_respond(application=application, message="Attached.")
-        application = services.application_start_review(application=application, reviewer=reviewer)
+        application = services.application_answer(application=application, message="Attached.")
+        application = services.application_resume_review(application=application, reviewer=reviewer)
         application = services.application_approve(application=application, reviewer=reviewer, message="Welcome.")
-        application = services.application_reopen(application=application, user=admin, reason="Forged licence.")
-        application = services.application_reject(application=application, reviewer=reviewer, reason="Forged.")
+        application = services.application_reopen(application=application, reviewer=admin, message="Forged licence.")
+        application = services.application_reject(application=application, reviewer=reviewer, message="Forged.")
 
+    # The answer and the review it resumes send nothing: the applicant knows the review is under way.
     assert [message.subject for message in mailoutbox] == [
         f"Application {reference} is in review",
         f"More information needed for application {reference}",
-        f"Application {reference} is in review",
         f"Application {reference} approved",
         f"Application {reference} is back in review",
         f"Decision on application {reference}",
@@ -55,9 +59,9 @@ def test_each_step_of_a_review_emails_the_applicant(send_queued, mailoutbox, cli
     bodies = [message.body for message in mailoutbox]
     assert "Please send your licence." in bodies[1]
     assert "/applications/" in bodies[1]
-    assert "Welcome." in bodies[3]
-    assert "Forged licence." in bodies[4]
-    assert "Forged." in bodies[5]
+    assert "Welcome." in bodies[2]
+    assert "Forged licence." in bodies[3]
+    assert "Forged." in bodies[4]
 
 
 def test_approval_email_carries_the_certificate_links_and_they_work(send_queued, mailoutbox, client):
@@ -81,7 +85,7 @@ def test_nothing_is_sent_when_the_transition_fails(send_queued, mailoutbox):
     application = make_application(status="submitted")
 
     with send_queued(), pytest.raises(services.InvalidTransition):
-        services.application_reject(application=application, reviewer=reviewer, reason="No.")
+        services.application_reject(application=application, reviewer=reviewer, message="No.")
 
     assert mailoutbox == []
 
@@ -109,7 +113,7 @@ def test_an_empty_field_keeps_the_standard_wording(send_queued, mailoutbox):
     application = make_application(status="in_review", reviewer=reviewer)
 
     with send_queued():
-        services.application_reject(application=application, reviewer=reviewer, reason="Incomplete training.")
+        services.application_reject(application=application, reviewer=reviewer, message="Incomplete training.")
 
     assert mailoutbox[0].subject == f"Our decision on {application.reference}"
     assert "are unable to approve it:\n\nIncomplete training." in mailoutbox[0].body
@@ -130,13 +134,13 @@ def test_an_empty_field_keeps_the_standard_wording(send_queued, mailoutbox):
 )
 def test_the_sandbox_refuses_what_is_not_a_placeholder(source, error):
     with pytest.raises(ValidationError) as refused:
-        compile_custom(source, event="application_rejected")
+        compile_staff_text(source, template=_template("application_rejected"))
 
     assert error in refused.value.messages[0]
 
 
 def test_the_sandbox_context_holds_plain_values_only():
-    safe = sandbox_context(sample_context("application_approved"))
+    safe = sandbox_context(_template("application_approved"), sample_context("application_approved"))
 
     assert safe["application"] == {
         "reference": "NMT-I-2026-00042",
@@ -163,31 +167,31 @@ def test_the_sandbox_context_holds_plain_values_only():
     ]
 
 
-@pytest.mark.parametrize("event", list(VARIABLES))
-def test_the_standard_texts_use_only_documented_placeholders(event):
-    context = sample_context(event)
+@pytest.mark.parametrize("template", [email.template for email in EDITABLE_EMAILS])
+def test_the_standard_texts_use_only_documented_placeholders(template):
+    context = editable_emails()[template].sample_context()
 
-    custom = render_custom(
-        subject=default_source(event, subject=True),
-        body=default_source(event),
-        event=event,
+    custom = render_staff_text(
+        subject=standard_source(template, subject=True),
+        body=standard_source(template),
+        template=template,
         context=context,
     )
 
-    standard = render_email(f"certifications/email/{event}", context)
+    standard = email_render(template=template, context=context)
     assert (custom[0], custom[1].strip()) == (standard[0], standard[1].strip())
 
 
 def test_email_texts_admin_starts_from_the_standard_text_and_previews(client):
     client.force_login(make_staff(role=REVIEWERS))
-    client.get("/admin/certifications/emailtemplate/")
-    template = EmailTemplate.objects.get(event="application_rejected")
-    url = f"/admin/certifications/emailtemplate/{template.pk}/change/"
+    client.get("/admin/core/emailtext/")
+    template = EmailText.objects.get(template=_template("application_rejected"))
+    url = f"/admin/core/emailtext/{template.pk}/change/"
 
     page = client.get(url).content.decode()
     standard = {
-        "subject": default_source("application_rejected", subject=True),
-        "body": default_source("application_rejected"),
+        "subject": standard_source(_template("application_rejected"), subject=True),
+        "body": standard_source(_template("application_rejected")),
     }
     unchanged = client.post(url, standard)
     template.refresh_from_db()
@@ -196,13 +200,15 @@ def test_email_texts_admin_starts_from_the_standard_text_and_previews(client):
     client.post(url, {"subject": "", "body": "Sorry {{ application.applicant_name }}: {{ message }}"})
     template.refresh_from_db()
 
-    assert text_of(page, "textarea", name="body") == " ".join(default_source("application_rejected").split())
+    assert text_of(page, "textarea", name="body") == " ".join(
+        standard_source(_template("application_rejected")).split()
+    )
     assert "Dana Whitfield" in text_of(page, "pre", class_="email-preview")
     assert unchanged.status_code == 302
     assert standard_after_unchanged_save is False
     assert list(refused.context["adminform"].form.errors) == ["body"]
     assert (template.subject, template.body) == ("", "Sorry {{ application.applicant_name }}: {{ message }}")
-    assert email_render(event="application_rejected", context=sample_context("application_rejected"))[1] == (
-        "Sorry Dana Whitfield: (The reviewer's message appears here.)\n"
-    )
+    assert email_render(template=_template("application_rejected"), context=sample_context("application_rejected"))[
+        1
+    ] == ("Sorry Dana Whitfield: (The reviewer's message appears here.)\n")
     assert [attrs.get("value") for _, attrs, _ in elements(page, "input", name="_save")] == ["Save"]

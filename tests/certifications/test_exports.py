@@ -217,3 +217,16 @@ def test_the_export_offers_csv_and_excel_only(client):
     page = client.get("/admin/certifications/application/export/")
 
     assert [label for _, label in page.context["form"].fields["format"].choices] == ["---", "csv", "xlsx"]
+
+
+def test_the_queue_export_names_an_answered_request_and_lists_it_first(client):
+    client.force_login(make_staff(role=REVIEWERS))
+    waiting = make_application(status="submitted")
+    answered = make_application(status="answered")
+
+    rows = _csv_rows(_export(client, "/admin/certifications/application/export/", ApplicationResource, CSV_FORMAT))
+
+    assert [(row["Reference"], row["Status"]) for row in _by_column(rows)] == [
+        (answered.reference, "Answer received"),
+        (waiting.reference, "Submitted"),
+    ]

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.utils import timezone
 
-from apps.certifications.models import Application, ApplicationDocument, ApplicationNote, Certificate, EmailTemplate
+from apps.certifications.models import Application, ApplicationDocument, ApplicationNote, Certificate
+from apps.core.models import EmailText
 from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_program, make_staff
 from tests.html import elements, text_of
@@ -53,6 +54,38 @@ def test_queue_opens_on_what_awaits_review_oldest_first(client, reviewer):
         "Days waiting",
         "Assigned reviewer",
     ]
+
+
+def test_an_answered_request_comes_first_in_the_queue_as_answer_received(client, reviewer):
+    older = make_application(status="submitted")
+    _submitted_days_ago(older, 20)
+    answered = make_application(status="answered")
+    newer = make_application(status="in_review")
+
+    response = client.get(QUEUE)
+    only_answered = client.get(QUEUE, {"status": "answered"})
+
+    assert _refs(response) == [answered.reference, older.reference, newer.reference]
+    statuses = [text for _, _, text in elements(response.content.decode(), "td", class_="field-status")]
+    assert statuses == ["Answer received", "Submitted", "In review"]
+    assert _refs(only_answered) == [answered.reference]
+
+
+def test_resume_review_takes_an_answer_back_into_review_without_an_email(client, reviewer, send_queued, mailoutbox):
+    application = make_application(status="answered")
+    Application.objects.filter(pk=application.pk).update(assigned_to=None)
+    url = f"{QUEUE}{application.pk}/transition/resume-review/"
+
+    page = client.get(url)
+    with send_queued():
+        response = client.post(url, {"_confirm": "1"})
+
+    assert "Yes, resume review" in page.content.decode()
+    assert "is not emailed again" in text_of(page.content.decode(), "div", id="content-main")
+    assert response["Location"] == f"{QUEUE}{application.pk}/change/"
+    application.refresh_from_db()
+    assert (application.status, application.assigned_to) == ("in_review", reviewer)
+    assert mailoutbox == []
 
 
 def test_queue_row_shows_days_waiting_and_reviewer(client, reviewer):
@@ -166,7 +199,7 @@ def test_application_page_shows_details_documents_timeline_and_buttons(client, r
     from apps.certifications import services
 
     services.application_request_info(application=application, reviewer=reviewer, message="Please send your licence.")
-    services.application_respond(application=application, message="Licence attached, number PSY-12345.")
+    services.application_answer(application=application, message="Licence attached, number PSY-12345.")
 
     response = client.get(f"{QUEUE}{application.pk}/change/")
 
@@ -178,7 +211,7 @@ def test_application_page_shows_details_documents_timeline_and_buttons(client, r
     assert "Applicant" in text_of(html, "table", class_="application-timeline")
     assert text_of(html, "div", class_="readonly") != ""
     tools = [text for _, attrs, text in elements(html, "a") if "transition-link" in attrs.get("class", "")]
-    assert tools == ["Start review"]
+    assert tools == ["Resume review"]
     assert 'name="_save"' not in html
     assert "Dana Whitfield" in html
     assert links["History"] == f"{QUEUE}{application.pk}/history/"
@@ -369,7 +402,7 @@ def test_review_pages_carry_no_inline_style_or_script(client):
     client.force_login(make_staff(role=SITE_ADMINISTRATORS))
     application = make_application(status="approved")
     certificate = Certificate.objects.get(application=application)
-    template, _ = EmailTemplate.objects.get_or_create(event="application_rejected")  # seeded by a migration
+    template, _ = EmailText.objects.get_or_create(template="certifications/email/application_rejected")
     pages = [
         QUEUE,
         f"{QUEUE}{application.pk}/change/",
@@ -381,7 +414,7 @@ def test_review_pages_carry_no_inline_style_or_script(client):
         "/admin/certifications/certificate/",
         f"/admin/certifications/certificate/{certificate.pk}/change/",
         f"/admin/certifications/certificate/{certificate.pk}/revoke/",
-        f"/admin/certifications/emailtemplate/{template.pk}/change/",
+        f"/admin/core/emailtext/{template.pk}/change/",
     ]
 
     offending = {}

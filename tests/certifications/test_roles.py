@@ -34,8 +34,8 @@ def test_reviewers_hold_exactly_the_review_permissions():
         ("certifications", "view_applicationnote"),
         ("certifications", "add_applicationnote"),
         ("certifications", "view_certificate"),
-        ("certifications", "view_emailtemplate"),
-        ("certifications", "change_emailtemplate"),
+        ("core", "view_emailtext"),
+        ("core", "change_emailtext"),
     }
 
 
@@ -129,7 +129,7 @@ MATRIX = [
         lambda ids: f"/admin/certifications/certificate/{ids['certificate']}/revoke/",
         [LOGIN, LOGIN, 403, 403, 200],
     ),
-    ("email texts", lambda ids: "/admin/certifications/emailtemplate/", [LOGIN, LOGIN, 200, 403, 200]),
+    ("email texts", lambda ids: "/admin/core/emailtext/", [LOGIN, LOGIN, 200, 403, 200]),
     ("programs", lambda ids: "/admin/certifications/program/", [LOGIN, LOGIN, 200, 403, 200]),
     ("add a program", lambda ids: "/admin/certifications/program/add/", [LOGIN, LOGIN, 403, 403, 200]),
     ("FAQ questions", lambda ids: "/admin/faq/question/", [LOGIN, LOGIN, 403, 200, 200]),

@@ -6,10 +6,12 @@ from datetime import timedelta
 import pytest
 
 from apps.certifications import services
+from apps.certifications.forms import RespondForm
 from apps.certifications.models import ApplicationNote, Status
 from apps.certifications.services import application_links_revoke
 from apps.certifications.tokens import make_token
-from tests.factories import make_application, make_document, make_site_program, private_files
+from apps.core.roles import REVIEWERS
+from tests.factories import make_application, make_document, make_site_program, make_staff, private_files
 from tests.files import encrypted_pdf_bytes, pdf_bytes, png_bytes, upload
 from tests.html import elements, text_of
 
@@ -301,18 +303,17 @@ def test_answering_a_request_with_documents_returns_the_application_to_review(cl
             {
                 "action": "respond",
                 "message": "My licence is attached.",
-                "document_kind": "licence",
-                "documents": [upload("licence.pdf", pdf_bytes()), upload("licence-back.png", png_bytes())],
+                "document_licence": [upload("licence.pdf", pdf_bytes()), upload("licence-back.png", png_bytes())],
             },
         )
 
     assert response["Location"] == path
     application.refresh_from_db()
-    assert application.status == Status.SUBMITTED
+    assert application.status == Status.ANSWERED
     last = application.events.last()
     assert (last.from_status, last.to_status, last.message, last.actor) == (
         "info_requested",
-        "submitted",
+        "answered",
         "My licence is attached.",
         None,
     )
@@ -323,6 +324,63 @@ def test_answering_a_request_with_documents_returns_the_application_to_review(cl
     html = client.get(path).content.decode()
     assert "You answered; back in the review queue" in html
     assert "We need more information" not in html
+
+
+def test_the_answer_form_asks_the_kind_of_each_file(client):
+    application = make_application(status=Status.INFO_REQUESTED)
+    path = _path(application)
+
+    form = client.get(path).context["respond_form"]
+    client.post(
+        path,
+        {
+            "action": "respond",
+            "message": "My CV and a letter.",
+            "document_cv": upload("cv.pdf", pdf_bytes()),
+            "document_reference_letter": upload("letter.png", png_bytes()),
+            "other_documents": upload("notes.pdf", pdf_bytes()),
+        },
+    )
+
+    assert [(name, str(field.label)) for name, field in form.fields.items()] == [
+        ("message", "Your answer"),
+        ("document_cv", "CV / résumé"),
+        ("document_licence", "Licence or credential"),
+        ("document_training_certificate", "Training certificate"),
+        ("document_reference_letter", "Letter of reference"),
+        ("other_documents", "Other supporting document"),
+    ]
+    assert sorted(application.documents.values_list("kind", "original_name")) == [
+        ("cv", "cv.pdf"),
+        ("other", "notes.pdf"),
+        ("reference_letter", "letter.png"),
+    ]
+
+
+def test_a_site_answer_offers_the_site_documents():
+    application = make_application(status=Status.INFO_REQUESTED, kind="site")
+
+    form = RespondForm(application=application)
+
+    assert [name for name in form.fields if name != "message"] == [
+        "document_organisation_chart",
+        "document_letter_of_support",
+        "other_documents",
+    ]
+
+
+def test_the_timeline_says_the_answer_was_received_and_the_review_resumed(client):
+    application = make_application(status=Status.ANSWERED)
+    path = _path(application)
+    answered_page = client.get(path).content.decode()
+    services.application_resume_review(application=application, reviewer=make_staff(role=REVIEWERS))
+
+    html = client.get(path).content.decode()
+
+    assert text_of(answered_page, "span", id="application-status") == "Answer received"
+    titles = [text for _, _, text in elements(html, "p", class_="timeline-title mb-0")]
+    assert titles[-2:] == ["You answered; back in the review queue", "Review resumed with your answer"]
+    assert text_of(html, "span", id="application-status") == "In review"
 
 
 def test_an_answer_needs_a_message(client):
@@ -343,12 +401,12 @@ def test_an_answer_with_a_refused_file_keeps_nothing_and_says_to_choose_files_ag
         {
             "action": "respond",
             "message": "Here it is.",
-            "documents": [upload("ok.pdf", pdf_bytes()), upload("locked.pdf", encrypted_pdf_bytes())],
+            "other_documents": [upload("ok.pdf", pdf_bytes()), upload("locked.pdf", encrypted_pdf_bytes())],
         },
     )
 
     assert response.context["respond_form"].errors == {
-        "documents": ["“locked” is password-protected. Please upload a copy without a password."]
+        "other_documents": ["“locked” is password-protected. Please upload a copy without a password."]
     }
     assert "please choose them again" in response.content.decode()
     assert "Here it is." in response.content.decode()
@@ -366,12 +424,14 @@ def test_an_answer_cannot_take_the_application_past_eight_documents(client):
         {
             "action": "respond",
             "message": "Two more.",
-            "documents": [upload("a.pdf", pdf_bytes()), upload("b.pdf", pdf_bytes())],
+            "other_documents": [upload("a.pdf", pdf_bytes()), upload("b.pdf", pdf_bytes())],
         },
     )
 
     assert response.context["respond_form"].errors == {
-        "documents": ["An application holds at most 8 documents; you can add 1 more. Please combine some into one PDF."]
+        "other_documents": [
+            "An application holds at most 8 documents; you can add 1 more. Please combine some into one PDF."
+        ]
     }
     assert application.documents.count() == 7
 
@@ -396,8 +456,8 @@ def test_status_page_queries_do_not_grow_with_history_or_documents(client, djang
     large = make_application(status=Status.INFO_REQUESTED)
     for n in range(6):
         make_document(large, kind="other", name=f"doc-{n}.pdf")
-    large = services.application_respond(application=large, message="Answer")
-    large = services.application_start_review(application=large, reviewer=None)
+    large = services.application_answer(application=large, message="Answer")
+    large = services.application_resume_review(application=large, reviewer=None)
     large = services.application_request_info(application=large, reviewer=None, message="And another thing")
     with django_assert_max_num_queries(9):
         client.get(_path(large))

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from apps.certifications import services
+from apps.certifications.models import Certificate
 from apps.core.roles import SITE_ADMINISTRATORS
 from tests.factories import make_certificate, make_program, make_staff
 from tests.html import text_of
@@ -114,6 +115,37 @@ def test_unknown_numbers_get_the_same_404_whatever_they_are(client):
     assert pages[0].content == pages[1].content == pages[2].content
     assert [feed.status_code for feed in feeds] == [404, 404]
     assert feeds[0].json() == feeds[1].json() == {"error": "not_found", "statement": STATEMENT}
+
+
+def test_a_number_without_its_ending_or_with_a_wrong_one_answers_like_any_unknown_number(
+    client, django_assert_num_queries
+):
+    certificate = make_certificate()
+    sequence, ending = certificate.number.rsplit("-", 1)
+    wrong = f"{sequence}-{'Z' if ending[0] != 'Z' else 'Y'}{ending[1:]}"
+    unknown = client.get("/verify/NMT-C-2026-99999.json")
+
+    with django_assert_num_queries(1):
+        guessed = client.get(f"/verify/{wrong}.json")
+    without_ending = client.get(f"/verify/{sequence}.json")
+    page = client.get(f"/verify/{sequence}/")
+
+    assert [r.status_code for r in (guessed, without_ending, page)] == [404, 404, 404]
+    assert guessed.content == without_ending.content == unknown.content
+    assert page.content == client.get("/verify/NMT-C-2026-99999/").content
+
+
+def test_a_number_issued_before_the_unguessable_ending_still_verifies(client):
+    certificate = make_certificate()
+    Certificate.objects.filter(pk=certificate.pk).update(number="NMT-C-2025-00031")
+
+    page = client.get("/verify/NMT-C-2025-00031/")
+    feed = client.get("/verify/NMT-C-2025-00031.json")
+    lower = client.get("/verify/nmt-c-2025-00031/")
+
+    assert (page.status_code, text_of(page.content.decode(), "h1")) == (200, "Certificate NMT-C-2025-00031")
+    assert feed.json()["number"] == "NMT-C-2025-00031"
+    assert (lower.status_code, lower["Location"]) == (301, "/verify/NMT-C-2025-00031/")
 
 
 def test_lower_case_number_redirects_to_the_canonical_page(client):

@@ -255,7 +255,7 @@ def test_reopening_and_approving_again_moves_the_badge_at_once(client, superuser
     assert geojson(client)["features"][0]["properties"]["certified"] is True
 
     with django_capture_on_commit_callbacks(execute=True):
-        application = application_reopen(application=application, user=superuser, reason="Documents in question.")
+        application = application_reopen(application=application, reviewer=superuser, message="Documents in question.")
     assert geojson(client)["features"][0]["properties"]["certified"] is False
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -117,7 +117,7 @@ def _form_posts(world):
         "withdraw": (world.status_path, {"action": "withdraw", "confirm": "on", "reason": ""}),
         "answer": (
             world.status_path,
-            {"action": "respond", "message": "Here.", "documents": upload("licence.pdf", pdf_bytes())},
+            {"action": "respond", "message": "Here.", "document_licence": upload("licence.pdf", pdf_bytes())},
         ),
         "lookup": ("/status/", {"reference": world.application.reference, "email": "dana@example.org"}),
         "register": (

@@ -93,15 +93,10 @@ def _target(name, client, admin_client):
         path = f"/applications/{make_token(application)}/"
 
         def post(file, **fields):
-            data = {
-                "action": "respond",
-                "message": "Here is my licence.",
-                "document_kind": "licence",
-                "documents": file,
-            }
+            data = {"action": "respond", "message": "Here is my licence.", "document_licence": file}
             return client.post(path, {**data, **fields})
 
-        return Target(post, "documents", "PDF, JPEG or PNG", "10.0\xa0MB", _answer_errors)
+        return Target(post, "document_licence", "PDF, JPEG or PNG", "10.0\xa0MB", _answer_errors)
     if name == "logo":
 
         def post(file, **fields):

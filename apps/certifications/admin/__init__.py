@@ -1,6 +1,7 @@
 """Staff admin of certification: programs, the review queue and its transitions, certificates,
-email texts, and the dashboard. Importing the modules registers their ModelAdmins."""
+and the dashboard. Importing the modules registers their ModelAdmins. (The email texts are
+core's: `apps.core.admin`.)"""
 
-from . import applications, certificates, email_texts, programs
+from . import applications, certificates, programs
 
-__all__ = ["applications", "certificates", "email_texts", "programs"]
+__all__ = ["applications", "certificates", "programs"]

@@ -1,19 +1,13 @@
-"""The review queue and the application page: filters, transitions with confirmation pages,
-assignment, internal notes, exports and the dashboard. Every status change goes through services.py."""
+"""The review queue and the application page: filters, the read-only record, exports and the
+dashboard. The transitions, assignment and notes are `transitions.ReviewActionsMixin`'s; every
+status change goes through the services."""
 
-import hashlib
-from dataclasses import dataclass
-
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Case, Value, When
 from django.db.models.functions import Concat
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,9 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_filters import WorkQueueFilter
 
-from .. import services
 from ..dashboard import dashboard_stats
-from ..emails import email_render
 from ..models import (
     Application,
     Certificate,
@@ -37,12 +29,14 @@ from ..resources import ApplicationResource
 from ..sections import answer, label, sections_of
 from .exports import ExportSelectedMixin
 from .history import ReadOnlyHistoryMixin
+from .transitions import ReviewActionsMixin
 
 # APPLICATIONS: the review queue
 
 
 class QueueFilter(WorkQueueFilter):
-    """Opens on what awaits review (submitted and in review); every status and "all" one click away."""
+    """Opens on what awaits review (answered, submitted and in review); every status and "all" one
+    click away."""
 
     title = "status"
     parameter_name = "status"
@@ -110,138 +104,6 @@ def document_download_url(document):
     return reverse("certifications:document-download", args=[document.pk])
 
 
-@dataclass(frozen=True)
-class Transition:
-    """A button on the application page, its confirmation page and the service it calls."""
-
-    slug: str
-    label: str
-    explanation: str
-    from_statuses: tuple
-    message: str = ""  # "required", "optional" or "" (no message)
-    message_label: str = ""
-    preview_event: str = ""  # the email previewed before it is sent
-    permission: str = "certifications.change_application"
-    danger: bool = False
-
-
-TRANSITIONS = {
-    t.slug: t
-    for t in [
-        Transition(
-            "start-review",
-            "Start review",
-            "The application moves to “in review”, is assigned to you if nobody has it, and the applicant "
-            "is told that the review has started.",
-            (Status.SUBMITTED,),
-        ),
-        Transition(
-            "request-info",
-            "Request information",
-            "The application waits for the applicant, who is emailed your message and answers through "
-            "their private status page; the answer brings it back to the queue.",
-            (Status.IN_REVIEW,),
-            message="required",
-            message_label="Message to the applicant",
-            preview_event="application_info_requested",
-        ),
-        Transition(
-            "approve",
-            "Approve",
-            "The application is approved and a certificate is issued at once: it appears on the verification "
-            "page (and in the registry if the holder agreed). The applicant is emailed the certificate.",
-            (Status.IN_REVIEW,),
-            message="optional",
-            message_label="Message to the applicant (optional)",
-        ),
-        Transition(
-            "reject",
-            "Reject",
-            "The application is rejected. The applicant is emailed your reason, which also appears on their "
-            "status page.",
-            (Status.IN_REVIEW,),
-            message="required",
-            message_label="Reason, for the applicant",
-            preview_event="application_rejected",
-            danger=True,
-        ),
-        Transition(
-            "reopen",
-            "Reopen decision",
-            "The decision is withdrawn and the application returns to review. An approval's certificate is "
-            "revoked. The applicant is emailed your reason.",
-            (Status.APPROVED, Status.REJECTED),
-            message="required",
-            message_label="Reason, for the applicant",
-            preview_event="application_reopened",
-            permission=services.REOPEN_PERMISSION,
-            danger=True,
-        ),
-    ]
-}
-
-
-def _perform(transition, *, application, user, message):
-    if transition.slug == "start-review":
-        return services.application_start_review(application=application, reviewer=user)
-    if transition.slug == "request-info":
-        return services.application_request_info(application=application, reviewer=user, message=message)
-    if transition.slug == "approve":
-        return services.application_approve(application=application, reviewer=user, message=message)
-    if transition.slug == "reject":
-        return services.application_reject(application=application, reviewer=user, reason=message)
-    return services.application_reopen(application=application, user=user, reason=message)
-
-
-class TransitionForm(forms.Form):
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "cols": 80}), max_length=5000)
-    previewed = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, transition, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["message"].label = transition.message_label
-        self.fields["message"].required = transition.message == "required"
-        self.fields["message"].strip = True
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(
-        label="Add an internal note",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        max_length=5000,
-        help_text="Staff only: never shown to the applicant.",
-    )
-
-
-class AssignForm(forms.Form):
-    reviewer = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False, label="Reviewer")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewers()
-        self.fields["reviewer"].empty_label = "Nobody (unassigned)"
-        self.fields["reviewer"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
-
-
-def reviewers():
-    """Active staff who may work the queue (change applications), by name."""
-    permission = Permission.objects.filter(content_type__app_label="certifications", codename="change_application")
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__permissions__in=permission) | Q(user_permissions__in=permission))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-PRIVATE_LINK_SHOWN = "(the applicant's private status link)"
-
-
-def _digest(text):
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 # The application's answers in the admin, where sections.py's field needs a display of its own.
 ADMIN_DISPLAY = {"populations": "populations_display"}
 
@@ -256,7 +118,7 @@ def answer_fieldsets(kind):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(ReviewActionsMixin, ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryAdmin):
     list_display = [
         "reference_display",
         "applicant",
@@ -307,9 +169,11 @@ class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
         return super().get_queryset(request).select_related("program", "assigned_to")
 
     def get_ordering(self, request):
-        # The queue is first come, first served; other views show the newest first.
+        # The queue is first come, first served, answers to information requests first (they have
+        # waited once already); other views show the newest first.
         if request.GET.get(QueueFilter.parameter_name, QueueFilter.default) == "awaiting":
-            return ["submitted_at", "pk"]
+            answered_first = Case(When(status=Status.ANSWERED, then=Value(0)), default=Value(1))
+            return [answered_first.asc(), "submitted_at", "pk"]
         return ["-submitted_at", "-pk"]
 
     @admin.display(description="reference", ordering="reference")
@@ -337,22 +201,6 @@ class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "dashboard_url": reverse("admin:certifications_dashboard")}
         return super().changelist_view(request, extra_context)
-
-    @admin.action(description="Start review of the selected submitted applications", permissions=["change"])
-    def start_review(self, request, queryset):
-        done, refused = services.applications_start_review(applications=queryset, reviewer=request.user)
-        self._report(request, done, refused, "taken into review")
-
-    @admin.action(description="Assign the selected applications to me", permissions=["change"])
-    def assign_to_me(self, request, queryset):
-        done, refused = services.applications_assign(applications=queryset, reviewer=request.user)
-        self._report(request, done, refused, "assigned to you")
-
-    def _report(self, request, done, refused, what):
-        if done:
-            self.message_user(request, f"{done} application{'s' if done != 1 else ''} {what}.", messages.SUCCESS)
-        for reason in refused:
-            self.message_user(request, reason, messages.ERROR)
 
     # The application page: everything read-only, with the timeline, documents and notes
 
@@ -446,157 +294,19 @@ class ApplicationAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
             rows,
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = self.get_object(request, object_id)
-        context = dict(extra_context or {})
-        if application is not None:
-            context.update(self._page_context(request, application))
-        return super().change_view(request, object_id, form_url, extra_context=context)
-
-    def _page_context(self, request, application):
-        can_change = self.has_change_permission(request, application)
-        buttons = [
-            {"label": t.label, "url": self._url("transition", application.pk, t.slug), "danger": t.danger}
-            for t in TRANSITIONS.values()
-            if application.status in t.from_statuses and request.user.has_perm(t.permission) and can_change
-        ]
-        return {
-            "transition_buttons": buttons,
-            "assign_url": self._url("assign", application.pk) if can_change and application.submitted_at else None,
-            "assigned_to_me": application.assigned_to_id == request.user.pk,
-            "notes": list(application.notes.select_related("author")),
-            "note_form": NoteForm() if request.user.has_perm("certifications.add_applicationnote") else None,
-            "note_url": self._url("note", application.pk),
-        }
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # A read-only record: no save buttons (notes and transitions have their own forms).
         context.update({"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False})
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    # Custom admin views: transitions, assignment, notes and the dashboard
+    # The dashboard (the transition, assignment and note views are ReviewActionsMixin's)
 
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
             path("dashboard/", view(self.dashboard_view), name="certifications_dashboard"),
-            path(
-                "<int:pk>/transition/<slug:slug>/",
-                view(self.transition_view),
-                name="certifications_application_transition",
-            ),
-            path("<int:pk>/assign/", view(self.assign_view), name="certifications_application_assign"),
-            path("<int:pk>/note/", view(self.note_view), name="certifications_application_note"),
             *super().get_urls(),
         ]
-
-    def _url(self, name, *args):
-        return reverse(f"admin:certifications_application_{name}", args=args)
-
-    def _change_url(self, application):
-        return reverse("admin:certifications_application_change", args=[application.pk])
-
-    def _get_for_change(self, request, pk):
-        application = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.has_change_permission(request, application):
-            raise PermissionDenied
-        return application
-
-    def transition_view(self, request, pk, slug):
-        """Confirmation page of one transition. Messages to the applicant are previewed as the email
-        before they can be sent; the service decides, and a refusal changes nothing."""
-        transition = TRANSITIONS.get(slug)
-        if transition is None:
-            raise Http404("No such transition.")
-        application = self._get_for_change(request, pk)
-        if not request.user.has_perm(transition.permission):
-            raise PermissionDenied
-        if application.status not in transition.from_statuses and request.method == "GET":
-            self.message_user(
-                request,
-                f"Application {application.reference} is {application.get_status_display().lower()}; "
-                f"“{transition.label}” does not apply now.",
-                messages.ERROR,
-            )
-            return redirect(self._change_url(application))
-        form = TransitionForm(request.POST or None, transition=transition)
-        preview = None
-        if request.method == "POST" and form.is_valid():
-            message = form.cleaned_data["message"]
-            previewed = form.cleaned_data["previewed"]
-            wants_preview = transition.preview_event and ("_preview" in request.POST or previewed != _digest(message))
-            changed_since_preview = bool(previewed) and previewed != _digest(message)
-            if not wants_preview:
-                try:
-                    _perform(transition, application=application, user=request.user, message=message)
-                except services.InvalidTransition as error:
-                    self.message_user(request, str(error), messages.ERROR)
-                else:
-                    self.message_user(
-                        request, f"{transition.label}: done for {application.reference}.", messages.SUCCESS
-                    )
-                return redirect(self._change_url(application))
-            subject, body = email_render(
-                event=transition.preview_event,
-                # The applicant's link is a key to their page: staff see where it goes, not the link itself.
-                context={"application": application, "status_url": PRIVATE_LINK_SHOWN, "message": message},
-            )
-            preview = {"subject": subject, "body": body, "to": application.email, "changed": changed_since_preview}
-            form = TransitionForm(initial={"message": message, "previewed": _digest(message)}, transition=transition)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"{transition.label}: {application.reference}",
-            "application": application,
-            "transition": transition,
-            "form": form,
-            "preview": preview,
-            "change_url": self._change_url(application),
-        }
-        return TemplateResponse(request, "admin/certifications/application/transition.html", context)
-
-    def assign_view(self, request, pk):
-        application = self._get_for_change(request, pk)
-        if request.method == "POST" and "_me" in request.POST:
-            form = AssignForm({"reviewer": request.user.pk})
-        else:
-            form = AssignForm(request.POST or None, initial={"reviewer": application.assigned_to_id})
-        if request.method == "POST" and form.is_valid():
-            reviewer = form.cleaned_data["reviewer"]
-            try:
-                services.application_assign(application=application, reviewer=reviewer)
-            except services.InvalidTransition as error:
-                self.message_user(request, str(error), messages.ERROR)
-            else:
-                who = (reviewer.get_full_name() or reviewer.get_username()) if reviewer else "nobody"
-                self.message_user(request, f"{application.reference} is assigned to {who}.", messages.SUCCESS)
-            return redirect(self._change_url(application))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Assign {application.reference}",
-            "application": application,
-            "form": form,
-            "change_url": self._change_url(application),
-        }
-        return TemplateResponse(request, "admin/certifications/application/assign.html", context)
-
-    def note_view(self, request, pk):
-        if request.method != "POST":
-            return redirect(self._change_url(get_object_or_404(Application, pk=pk)))
-        application = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not (
-            self.has_view_permission(request, application)
-            and request.user.has_perm("certifications.add_applicationnote")
-        ):
-            raise PermissionDenied
-        form = NoteForm(request.POST)
-        if form.is_valid():
-            services.application_note_add(application=application, author=request.user, text=form.cleaned_data["text"])
-            self.message_user(request, "Note added.", messages.SUCCESS)
-        else:
-            self.message_user(request, "The note was empty or too long; nothing was added.", messages.ERROR)
-        return redirect(f"{self._change_url(application)}#notes")
 
     def dashboard_view(self, request):
         if not self.has_view_permission(request):

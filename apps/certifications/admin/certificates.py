@@ -197,7 +197,7 @@ class CertificateAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
                 services.certificate_revoke(
                     certificate=certificate, user=request.user, reason=form.cleaned_data["reason"]
                 )
-            except services.InvalidTransition as error:
+            except services.ServiceError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 self.message_user(request, f"Certificate {certificate.number} is revoked.", messages.SUCCESS)

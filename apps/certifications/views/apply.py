@@ -20,7 +20,7 @@ from ..forms import (
 )
 from ..models import Application, DocumentKind, Kind, Program, Status
 from ..services import (
-    InvalidTransition,
+    ServiceError,
     application_draft_save,
     application_draft_submit,
 )
@@ -185,7 +185,7 @@ class ApplyView(FormView):
             if existing is None:
                 raise
             return self.redirect_for(existing)
-        except InvalidTransition as error:
+        except ServiceError as error:
             current = Application.objects.filter(pk=application.pk).first() if application.pk else None
             if current is not None and current.status != Status.DRAFT:
                 return self.redirect_for(current)  # submitted meanwhile, from another click or tab

@@ -22,7 +22,8 @@ from ..tokens import (
 STATEMENT = "NMT certification attests completed training, not clinical competence."
 # Verification answers may be cached briefly by browsers and proxies: a revocation shows within minutes.
 VERIFY_CACHE_SECONDS = 300
-# Certificate numbers are sequential: a generous limit for people, a slow one for scrapers.
+# New certificate numbers end in six random characters, so walking the numbers finds nothing; the
+# older, sequential ones still verify: a generous limit for people, a slow one for whoever walks those.
 VERIFY_RATE = "60/m"
 
 

@@ -13,10 +13,11 @@ from ..forms import (
     WithdrawForm,
     normalise_reference,
 )
+from ..lifecycle import ANSWER, LIFECYCLE
 from ..models import Application, Certificate, Status
 from ..sections import answer, label, sections_of
 from ..services import (
-    InvalidTransition,
+    ServiceError,
     application_answer,
     application_status_link_request,
     application_withdraw,
@@ -39,22 +40,32 @@ TIMELINE_TITLES = {
     Status.SUBMITTED: "Application submitted",
     Status.IN_REVIEW: "Review started",
     Status.INFO_REQUESTED: "We asked for more information",
+    Status.ANSWERED: "You answered; back in the review queue",
     Status.APPROVED: "Approved",
     Status.REJECTED: "Not approved",
     Status.WITHDRAWN: "Withdrawn",
 }
+# Steps titled by where they came from as well (an answer given before the "answered" status
+# existed went straight back to "submitted").
+TIMELINE_STEP_TITLES = {
+    (Status.INFO_REQUESTED, Status.SUBMITTED): "You answered; back in the review queue",
+    (Status.ANSWERED, Status.IN_REVIEW): "Review resumed with your answer",
+    (Status.APPROVED, Status.IN_REVIEW): "Decision reopened for review",
+    (Status.REJECTED, Status.IN_REVIEW): "Decision reopened for review",
+}
+# What the applicant's own actions lead to (no staff member acted).
+APPLICANT_TARGETS = {action.target for action in LIFECYCLE.values() if not action.by_staff}
 
 
 def timeline(events):
     """The applicant's view of the history: what happened, when, and the message meant for them."""
     entries = []
     for event in events:
-        title = TIMELINE_TITLES.get(event.to_status, event.get_to_status_display())
-        by_applicant = event.actor_id is None and event.to_status in {Status.SUBMITTED, Status.WITHDRAWN}
-        if event.from_status == Status.INFO_REQUESTED and event.to_status == Status.SUBMITTED:
-            title = "You answered; back in the review queue"
-        elif event.from_status in {Status.APPROVED, Status.REJECTED} and event.to_status == Status.IN_REVIEW:
-            title = "Decision reopened for review"
+        title = TIMELINE_STEP_TITLES.get(
+            (event.from_status, event.to_status),
+            TIMELINE_TITLES.get(event.to_status, event.get_to_status_display()),
+        )
+        by_applicant = event.actor_id is None and event.to_status in APPLICANT_TARGETS
         entries.append(
             {"when": event.created_at, "title": title, "message": event.message, "by_applicant": by_applicant}
         )
@@ -90,7 +101,7 @@ class StatusView(TemplateView):
         application = self.application
         events = list(application.events.all())
         request_event = next((e for e in reversed(events) if e.to_status == Status.INFO_REQUESTED), None)
-        can_respond = application.status == Status.INFO_REQUESTED
+        can_respond = ANSWER.allows(application.status)
         context.update(
             application=application,
             details=details(application),
@@ -139,7 +150,7 @@ class StatusView(TemplateView):
     def _act(self, service, success, **kwargs):
         try:
             service(application=self.application, **kwargs)
-        except InvalidTransition as error:
+        except ServiceError as error:
             messages.error(self.request, str(error))
         else:
             messages.success(self.request, success)

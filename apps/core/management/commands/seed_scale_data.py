@@ -1,18 +1,12 @@
+"""Benchmark data: the seeding lives in bench/scale/, outside the apps; this command runs it."""
+
 import random
 import time
-from importlib import import_module
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import module_has_submodule
 
-
-def _scale_modules():
-    """Each portal app's `scale.py`: OPTIONS {name: (default, help)} and seed(counts=, rng=, log=)."""
-    for config in apps.get_app_configs():
-        if config.name.startswith("apps.") and module_has_submodule(config.module, "scale"):
-            yield import_module(f"{config.name}.scale")
+from bench.scale import MODULES
 
 
 class Command(BaseCommand):
@@ -22,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        for module in _scale_modules():
+        for module in MODULES:
             for name, (default, help_text) in module.OPTIONS.items():
                 parser.add_argument(f"--{name}", type=int, default=default, help=f"{help_text} (default {default})")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed, for repeatable data.")
@@ -33,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError("This adds benchmark data to the database. Pass --yes if that is what you want.")
         rng = random.Random(options["seed"])  # noqa: S311 - benchmark data, not secrets
         started = time.perf_counter()
-        for module in _scale_modules():
+        for module in MODULES:
             counts = {name: options[name] for name in module.OPTIONS}
             step = time.perf_counter()
             with transaction.atomic():

@@ -1,6 +1,6 @@
 """Benchmark data for `manage.py seed_scale_data`: a large publications library."""
 
-from .models import Publication, Topic
+from apps.library.models import Publication, Topic
 
 OPTIONS = {"publications": (2000, "library publications")}
 

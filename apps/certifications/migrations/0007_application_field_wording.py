@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0003_review'),
+        ('certifications', '0006_lengthen_certificate_number'),
     ]
 
     operations = [

@@ -3,13 +3,20 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from apps.certifications.models import (
+    Application,
+    ApplicationEvent,
+    Certificate,
+    Kind,
+    Program,
+    ReferenceCounter,
+    Status,
+)
+from apps.certifications.services import certificate_build, with_unguessable_part
 from apps.core.starter import load_from_apps
-
-from .models import Application, ApplicationEvent, Certificate, Kind, Program, ReferenceCounter, Status
 
 OPTIONS = {"applications": (100_000, "certification applications over five years (most approved, a recent open queue)")}
 
@@ -99,6 +106,7 @@ STATUS_WEIGHTS = [
     (Status.SUBMITTED, 3),
     (Status.IN_REVIEW, 3),
     (Status.INFO_REQUESTED, 1),
+    (Status.ANSWERED, 1),
     (Status.DRAFT, 2),
 ]
 
@@ -120,7 +128,7 @@ def seed(*, counts, rng, log):
         kind = Kind.SITE if rng.random() < 0.15 else Kind.INDIVIDUAL
         status = rng.choices(statuses, weights)[0]
         created = now - timedelta(days=rng.uniform(0, 5 * 365))
-        if status in (Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED, Status.DRAFT):
+        if status in (Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED, Status.ANSWERED, Status.DRAFT):
             created = now - timedelta(days=rng.uniform(0, 90))  # the open queue is recent
         application = _application(rng, kind, status, created, programs[kind], reviewers, i)
         if status != Status.DRAFT:
@@ -138,7 +146,8 @@ def seed(*, counts, rng, log):
         if application.status == Status.APPROVED:
             year = application.decided_at.year
             counters[("NMT-C", year)] += 1
-            certificates.append(_certificate(application, f"NMT-C-{year}-{counters[('NMT-C', year)]:05d}", now))
+            number = with_unguessable_part(f"NMT-C-{year}-{counters[('NMT-C', year)]:05d}", rng=rng)
+            certificates.append(_certificate(application, number, now))
     ApplicationEvent.objects.bulk_create(events, batch_size=10000)
     Certificate.objects.bulk_create(certificates, batch_size=5000)
     for (prefix, year), value in counters.items():
@@ -198,7 +207,7 @@ def _application(rng, kind, status, created, programs, reviewers, i):
         application.show_on_map = rng.random() < 0.8
     if status != Status.DRAFT:
         application.submitted_at = created + timedelta(minutes=rng.randint(5, 600))
-    if status in (Status.IN_REVIEW, Status.INFO_REQUESTED, Status.APPROVED, Status.REJECTED):
+    if status in (Status.IN_REVIEW, Status.INFO_REQUESTED, Status.ANSWERED, Status.APPROVED, Status.REJECTED):
         application.assigned_to = rng.choice(reviewers)
     if status in (Status.APPROVED, Status.REJECTED):
         application.decided_at = application.submitted_at + timedelta(days=rng.uniform(3, 60))
@@ -214,10 +223,12 @@ def _timeline(application, rng):
         steps.append((Status.SUBMITTED, Status.WITHDRAWN, None, ""))
     elif application.status != Status.SUBMITTED:
         steps.append((Status.SUBMITTED, Status.IN_REVIEW, application.assigned_to, ""))
-        if application.status == Status.INFO_REQUESTED:
+        if application.status in (Status.INFO_REQUESTED, Status.ANSWERED):
             steps.append(
                 (Status.IN_REVIEW, Status.INFO_REQUESTED, application.assigned_to, "Please send your licence.")
             )
+        if application.status == Status.ANSWERED:
+            steps.append((Status.INFO_REQUESTED, Status.ANSWERED, None, "My licence is attached."))
         elif application.status == Status.APPROVED:
             steps.append((Status.IN_REVIEW, Status.APPROVED, application.assigned_to, ""))
         elif application.status == Status.REJECTED:
@@ -239,19 +250,7 @@ def _timeline(application, rng):
 
 
 def _certificate(application, number, now):
-    issued = application.decided_at.date()
-    expires = issued + relativedelta(months=application.program.validity_months)
-    return Certificate(
-        number=number,
-        application=application,
-        kind=application.kind,
-        program=application.program,
-        holder_name=application.applicant_name,
-        email=application.email,
-        country=application.country,
-        city=application.city,
-        listed_publicly=True if application.kind == Kind.SITE else application.list_in_registry,
-        issued_on=issued,
-        expires_on=expires,
-        status=Certificate.Status.ACTIVE if expires >= now.date() else Certificate.Status.EXPIRED,
-    )
+    certificate = certificate_build(application=application, number=number, issued_on=application.decided_at.date())
+    if certificate.expires_on < now.date():
+        certificate.status = Certificate.Status.EXPIRED
+    return certificate

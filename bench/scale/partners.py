@@ -3,8 +3,7 @@
 from decimal import Decimal
 
 from apps.certifications.models import Certificate, Kind
-
-from .models import Partner
+from apps.partners.models import Partner
 
 OPTIONS = {"partners": (10_000, "partners on the map")}
 

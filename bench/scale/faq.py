@@ -1,8 +1,7 @@
 """Benchmark data for `manage.py seed_scale_data`: many FAQ questions in many categories."""
 
 from apps.core.markdown import render_markdown
-
-from .models import Category, Question
+from apps.faq.models import Category, Question
 
 OPTIONS = {"faqs": (500, "FAQ questions")}
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import DEFAULT_DURATION, Event, Registration
+from apps.events.models import DEFAULT_DURATION, Event, Registration
 
 OPTIONS = {
     "events": (2000, "training events, over five years past and one ahead"),

@@ -101,6 +101,7 @@ def main():
 
     staff = get_user_model().objects.create_superuser("sqlite-smoke", "smoke@example.org", None)
     client.force_login(staff)
+    check("/admin/", "Neurosequential Model of Therapeutics: staff")
     check("/admin/certifications/application/dashboard/", "Median")
     check("/admin/certifications/application/?q=sample", None)
     client.logout()

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     # Third party
     "crispy_forms",
     "crispy_bootstrap5",
@@ -104,6 +105,9 @@ if USING_EMBEDDED_DATABASE:
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, leaving out the PostgreSQL-only indexes the models declare.
+    DATABASES["default"]["ENGINE"] = "nmt_portal.sqlite"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -173,7 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
-# Staff login lockout (django-axes): repeated failures lock the username from that address.
+# Staff login lockout (django-axes): repeated failures lock the username from that client, the client
+# address being the rate limits' (CLIENT_IP_META_KEY below): behind a proxy, never the proxy's own.
+AXES_CLIENT_IP_CALLABLE = "apps.core.ratelimits.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -328,8 +334,12 @@ RATELIMIT_VIEW = "apps.core.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # While Redis is unreachable the counters are unknown: serve people rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
-if env("RATELIMIT_IP_META_KEY", default=""):
-    RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY")
+# The client's address (apps/core/ratelimits.py), for the rate limits and the staff login lockout
+# alike: behind a proxy, the request header it puts the address in (HTTP_X_REAL_IP), never REMOTE_ADDR.
+CLIENT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "apps.core.ratelimits.client_ip"
+RATELIMIT_IPV4_MASK = 32
+RATELIMIT_IPV6_MASK = 64
 SILENCED_SYSTEM_CHECKS = [
     # Django's own RedisCache (ours extends it) increments atomically; django-ratelimit lists only django-redis.
     "django_ratelimit.W001",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: migrate, load starter content (and sample data on the embedded database),
+# `make run`: migrate, sync the staff roles, load starter content (and sample data on the embedded database),
 # start the background worker, and serve the portal until Ctrl-C stops both.
 set -euo pipefail
 host=${1:-127.0.0.1}
@@ -7,6 +7,7 @@ port=${2:-8000}
 py=.venv/bin/python
 
 $py manage.py migrate --no-input
+$py manage.py sync_roles
 $py manage.py load_starter_content
 if [ -z "${DATABASE_URL:-}" ]; then
   $py manage.py load_sample_data

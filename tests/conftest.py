@@ -7,6 +7,28 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as a deploy leaves it: migrated, then the staff roles synced."""
+    with django_db_blocker.unblock():
+        call_command("sync_roles", verbosity=0)
+
+
+@pytest.fixture
+def roles(db):
+    """`manage.py sync_roles`, as every deploy runs it after `migrate`."""
+    call_command("sync_roles", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _roles_after_flush(request):
+    """A transactional test may start after another one flushed the database, groups included:
+    sync the roles again, as a deploy would."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("roles")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Give every test its own cache namespace, on Redis (CI) as on local memory, so cached pages,

@@ -1,6 +1,9 @@
 """Production configuration the portal cannot run without, checked by `check --deploy` and by the
 web server at start (nmt_portal/wsgi.py and asgi.py)."""
 
+import ipaddress
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
@@ -27,6 +30,33 @@ def missing_production_settings():
 @register(Tags.security, deploy=True)
 def check_production_settings(app_configs, **kwargs):
     return [Error(message, id=f"core.E00{n}") for n, message in enumerate(missing_production_settings(), start=1)]
+
+
+def _is_loopback(host):
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    """SITE_URL builds every link in emails and calendars: left at the development default (or any
+    loopback address), each one points at the reader's own machine."""
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    if host and not _is_loopback(host):
+        return []
+    return [
+        Error(
+            f"SITE_URL is {settings.SITE_URL!r}: links in emails and calendar files would point at the "
+            "reader's own machine.",
+            hint="Set SITE_URL to the portal's public address, e.g. https://nmt.example.org.",
+            id="core.E010",
+        )
+    ]
 
 
 def refuse_to_start_unconfigured():

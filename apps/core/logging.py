@@ -5,12 +5,23 @@ import re
 
 # Private links carry a secret in their path; the log keeps the route, never the secret.
 PRIVATE_PATH = re.compile(r"(/(?:applications|resume|cancel|certificates)/)[^/\s\"'?]+")
-# Addresses reach the logs inside other messages (an SMTP server refusing a recipient names it).
-EMAIL_ADDRESS = re.compile(r"(?:\"[^\"\s]*\"|[^\s@<>()\[\],;:\"']+)@[^\s@<>()\[\],;:\"']+\.[^\s@<>()\[\],;:\"'.]+")
+# Addresses reach the logs inside other messages (an SMTP server refusing a recipient names it), or
+# in a query string, which ends them at "&" and starts them after "=", "?" or "/".
+EMAIL_ADDRESS = re.compile(
+    r"(?:\"[^\"\s]*\"|[^\s@<>()\[\],;:\"'/?=&]+)@[^\s@<>()\[\],;:\"'/?=&]+\.[^\s@<>()\[\],;:\"'.&/?=]+"
+)
+# ...and percent-encoded in a request line, as a browser sends what was typed in a search box:
+# "@" as %40 (%2540 encoded twice), "+" as %2B or %2b, any other character as %XX, a space as "+".
+_ENCODED_CHAR = r"(?:%[0-9A-Fa-f]{2})"
+_ENCODED_LABEL = rf"(?:[A-Za-z0-9-]|{_ENCODED_CHAR})+"
+ENCODED_EMAIL_ADDRESS = re.compile(
+    rf"(?:[A-Za-z0-9._~!$'*+-]|{_ENCODED_CHAR})+(?:%40|%2540){_ENCODED_LABEL}(?:(?:\.|%2[Ee]){_ENCODED_LABEL})+"
+)
 
 
 def redact(text):
-    return EMAIL_ADDRESS.sub("[email]", PRIVATE_PATH.sub(r"\1[redacted]", text))
+    text = PRIVATE_PATH.sub(r"\1[redacted]", text)
+    return EMAIL_ADDRESS.sub("[email]", ENCODED_EMAIL_ADDRESS.sub("[email]", text))
 
 
 class RedactPrivateTokens(logging.Filter):

@@ -1,13 +1,13 @@
 """Staff roles: three groups and the permissions each one holds, kept in step with the models.
 
-The table below is the one source of truth. A data migration creates the groups, and every
-`migrate` (the `post_migrate` signal) sets each group's permissions to exactly what the table
-names, so the permissions of models added later join their role without a new migration.
-Changes made to these three groups in the admin are reset by the next `migrate`; give someone
-extra rights through another group instead. `core` names other apps by label only.
+The table below is the one source of truth. `manage.py sync_roles`, run on every deploy after
+`migrate`, creates the groups and sets each one's permissions to exactly what the table names, so
+the permissions of models added later join their role without a new migration. Changes made to
+these three groups in the admin are reset by the next `sync_roles`; give someone extra rights
+through another group instead. `core` names other apps by label only.
 """
 
-from django.apps import apps as global_apps
+from django.contrib.auth.models import Group, Permission
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
 
@@ -60,28 +60,19 @@ def role_permissions_query(spec):
     return query
 
 
-def roles_sync(*, apps=global_apps, using=DEFAULT_DB_ALIAS):
-    """Create the role groups if missing and set each one's permissions to exactly the table's."""
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
+def roles_sync(*, using=DEFAULT_DB_ALIAS):
+    """Create the role groups if missing and set each one's permissions to exactly the table's.
+
+    Returns the names of the groups it created or changed.
+    """
+    changed = []
     for name, spec in ROLES.items():
-        group, _ = group_model.objects.using(using).get_or_create(name=name)
-        wanted = set(
-            permission_model.objects.using(using).filter(role_permissions_query(spec)).values_list("pk", flat=True)
-        )
+        group, created = Group.objects.using(using).get_or_create(name=name)
+        wanted = set(Permission.objects.using(using).filter(role_permissions_query(spec)).values_list("pk", flat=True))
         current = set(group.permissions.values_list("pk", flat=True))
         if wanted != current:
             group.permissions.remove(*(current - wanted))
             group.permissions.add(*(wanted - current))
-
-
-def sync_roles_after_migrate(sender, *, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
-    """post_migrate receiver: runs once per migrate, after the last app has created its permissions."""
-    with_models = [config for config in global_apps.get_app_configs() if config.models_module is not None]
-    if not with_models or sender.label != with_models[-1].label:
-        return
-    try:
-        apps.get_model("auth", "Permission")
-    except LookupError:  # auth is not migrated in this database
-        return
-    roles_sync(apps=apps, using=using)
+        if created or wanted != current:
+            changed.append(name)
+    return changed

@@ -1,5 +1,6 @@
 """Home page, health checks and the error pages."""
 
+import math
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -98,6 +99,12 @@ def csrf_failure(request, reason=""):
 
 
 def rate_limited(request, exception):
-    response = _render_error(request, "429.html", 429)
-    response["Retry-After"] = "3600"
+    """The 429 page. Retry-After is the time left in the window of the limit that refused
+    (apps/core/ratelimits.py), a minute at most for the per-minute verification limit."""
+    retry_after = getattr(exception, "retry_after", None)
+    minutes = math.ceil(retry_after / 60) if retry_after else None
+    body = loader.render_to_string("429.html", {"wait_minutes": minutes}, request=request)
+    response = HttpResponse(body, status=429)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     return response

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
-from django_ratelimit.decorators import ratelimit
+
+from apps.core.ratelimits import ratelimit
 
 from .calendar import CONTENT_TYPE, build_calendar
 from .forms import RegistrationForm

@@ -113,8 +113,44 @@
       status.textContent = "The map background could not be loaded. The markers and the list below still work.";
     });
     var icon = markerIcon(config);
-    var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, iconCreateFunction: clusterIcon });
+    var chunksLoaded = function () {};
+    var cluster = L.markerClusterGroup({
+      chunkedLoading: true,
+      chunkProgress: function (processed, total) {
+        if (processed === total) {
+          chunksLoaded();
+        }
+      },
+      showCoverageOnHover: false,
+      iconCreateFunction: clusterIcon,
+    });
     map.addLayer(cluster);
+
+    // Resolves once every marker is in the cluster layer (it adds thousands in chunks).
+    function addMarkers(layers) {
+      return new Promise(function (resolve) {
+        chunksLoaded = resolve;
+        cluster.addLayers(layers);
+      });
+    }
+
+    // Moves the view with `move` and resolves once it is at rest: the pan or zoom has ended
+    // (Leaflet's moveend, fired even when nothing moved) and so has the cluster layer's animation
+    // that follows a zoom (its animationend). A click before that can land on a cluster that is about
+    // to be replaced, or start a zoom that Leaflet drops because another one is under way.
+    function moveAndSettle(move) {
+      return new Promise(function (resolve) {
+        function settled() {
+          if (L.DomUtil.hasClass(map.getPane("mapPane"), "leaflet-cluster-anim")) {
+            cluster.once("animationend", settled);
+          } else {
+            resolve();
+          }
+        }
+        map.once("moveend", settled);
+        move();
+      });
+    }
     var markers = {};
     var latest = { geojson: 0, list: 0 };
 
@@ -158,6 +194,7 @@
     function loadMarkers(query) {
       var request = ++latest.geojson;
       container.setAttribute("aria-busy", "true");
+      container.removeAttribute("data-markers");
       return fetch(config.geojsonUrl + query, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) {
@@ -181,20 +218,28 @@
             markers[properties.slug] = marker;
             return marker;
           });
-          cluster.addLayers(layers); // in chunks, so the page stays responsive with thousands
-          if (layers.length) {
-            var bounds = L.latLngBounds(
-              layers.map(function (marker) {
-                return marker.getLatLng();
-              })
-            );
-            map.fitBounds(bounds, { padding: [30, 30], maxZoom: 10 });
-          } else {
-            map.setView(WORLD.center, WORLD.zoom);
-          }
-          container.setAttribute("data-markers", String(layers.length));
-          container.removeAttribute("aria-busy");
-          enhanceList();
+          var added = addMarkers(layers); // in chunks, so the page stays responsive with thousands
+          var moved = moveAndSettle(function () {
+            if (layers.length) {
+              var bounds = L.latLngBounds(
+                layers.map(function (marker) {
+                  return marker.getLatLng();
+                })
+              );
+              map.fitBounds(bounds, { padding: [30, 30], maxZoom: 10 });
+            } else {
+              map.setView(WORLD.center, WORLD.zoom);
+            }
+          });
+          return Promise.all([added, moved]).then(function () {
+            if (request !== latest.geojson) {
+              return;
+            }
+            // data-markers is the map's state at rest: every marker in place, the view still.
+            container.setAttribute("data-markers", String(layers.length));
+            container.removeAttribute("aria-busy");
+            enhanceList();
+          });
         })
         .catch(function (error) {
           console.warn(error);

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1" / "axe.min.js"
 # Map tiles come from the internet; the audit blocks them (the map works without its background).
 TILES = re.compile(r"^https://tile\.openstreetmap\.org/")
@@ -163,3 +165,19 @@ def tab_to(page, selector, *, key="Tab", limit=80):
 
 def focus_is_in(page, selector):
     return page.evaluate("(selector) => !!document.activeElement.closest(selector)", selector)
+
+
+# Bootstrap's collapse (the phone menu) swaps .collapse for .collapsing while it animates, and adds
+# .show only once fully open: a key pressed during the transition is ignored.
+COLLAPSE = re.compile(r"(^|\s)collapse(\s|$)")
+SHOWN = re.compile(r"(^|\s)show(\s|$)")
+
+
+def expect_collapse_settled(page, selector, *, shown):
+    """Wait until the collapse matching `selector` has finished opening (`shown`) or closing."""
+    target = page.locator(selector)
+    expect(target).to_have_class(COLLAPSE)
+    if shown:
+        expect(target).to_have_class(SHOWN)
+    else:
+        expect(target).not_to_have_class(SHOWN)

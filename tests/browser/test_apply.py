@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from apps.certifications.models import Application, Status
 from apps.certifications.tokens import DRAFT_SALT, make_token
@@ -48,9 +49,9 @@ def test_applicant_fills_in_the_form_uploads_documents_and_reaches_the_confirmat
 
     _fill_in(page)
     # The script marks what the chosen program asks for.
-    assert page.locator("label[for='id_document_licence'] .requirement-tag").text_content() == "(required)"
-    assert page.locator("label[for='id_document_training_certificate'] .requirement-tag").text_content() == "(optional)"
-    assert page.locator("#div_id_document_reference_letter").is_hidden()  # only the Mentor level asks for it
+    expect(page.locator("label[for='id_document_licence'] .requirement-tag")).to_have_text("(required)")
+    expect(page.locator("label[for='id_document_training_certificate'] .requirement-tag")).to_have_text("(optional)")
+    expect(page.locator("#div_id_document_reference_letter")).to_be_hidden()  # only the Mentor level asks for it
     page.set_input_files(
         "#id_document_cv", files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
@@ -80,7 +81,7 @@ def test_an_incomplete_form_comes_back_with_the_errors_first_and_nothing_typed_l
     page.get_by_role("button", name="Submit application").click()
 
     summary = page.locator("#form-errors")
-    summary.wait_for()
+    expect(summary).to_be_focused()  # the page's script moves the focus there once it has loaded
     assert page.evaluate("document.activeElement.id") == "form-errors"
     assert "City: Enter the city or town." in summary.text_content()
     assert "please choose your documents again" in summary.text_content()

@@ -1,14 +1,16 @@
 """The staff roles: what each group holds, and what each kind of user reaches in the admin."""
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 
-from apps.core.roles import CONTENT_EDITORS, REVIEWERS, ROLES, SITE_ADMINISTRATORS, sync_roles_after_migrate
+from apps.core.roles import CONTENT_EDITORS, REVIEWERS, ROLES, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_certificate, make_staff
 
-pytestmark = pytest.mark.django_db
+# Every test starts from the roles as a deploy leaves them: migrate, then `manage.py sync_roles`.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
 ANONYMOUS, NON_STAFF = "anonymous", "non-staff"
 ROLE_NAMES = [ANONYMOUS, NON_STAFF, REVIEWERS, CONTENT_EDITORS, SITE_ADMINISTRATORS]
@@ -19,7 +21,11 @@ def _permissions(group_name):
     return set(group.permissions.values_list("content_type__app_label", "codename"))
 
 
-def test_the_migration_creates_the_three_roles():
+def test_sync_roles_creates_the_three_roles():
+    Group.objects.filter(name__in=ROLES).delete()
+
+    call_command("sync_roles", verbosity=0)
+
     assert set(Group.objects.filter(name__in=ROLES).values_list("name", flat=True)) == set(ROLES)
 
 
@@ -58,27 +64,41 @@ def test_site_administrators_hold_every_permission():
     )
 
 
-def test_sync_after_migrate_adds_new_permissions_and_resets_hand_edits():
-    # A model added later (here a stand-in permission of the faq app) joins its role at the next migrate.
+def test_sync_roles_adds_new_permissions_and_resets_hand_edits():
+    # A model added later (here a stand-in permission of the faq app) joins its role at the next sync.
     faq_type = ContentType.objects.get(app_label="faq", model="question")
     newcomer = Permission.objects.create(content_type=faq_type, codename="publish_question", name="Can publish")
     reviewers = Group.objects.get(name=REVIEWERS)
     reviewers.permissions.add(Permission.objects.get(codename="delete_application"))
-    last_app = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
 
-    sync_roles_after_migrate(sender=last_app, apps=apps)
+    call_command("sync_roles", verbosity=0)
 
     assert ("faq", "publish_question") in _permissions(CONTENT_EDITORS)
     assert newcomer.group_set.filter(name=SITE_ADMINISTRATORS).exists()
     assert ("certifications", "delete_application") not in _permissions(REVIEWERS)
 
 
-def test_sync_waits_for_the_last_app_of_a_migrate():
-    Group.objects.filter(name=REVIEWERS).delete()
+def test_sync_roles_reports_what_it_changed(capsys):
+    Group.objects.get(name=REVIEWERS).permissions.clear()
 
-    sync_roles_after_migrate(sender=apps.get_app_config("auth"), apps=apps)
+    call_command("sync_roles")
+    call_command("sync_roles")
+
+    assert capsys.readouterr().out == (
+        "Roles: 3 in step, 1 created or changed.\nRoles: 3 in step, 0 created or changed.\n"
+    )
+
+
+def test_migrate_leaves_the_groups_alone():
+    # `migrate` ends with the post_migrate signal; roles change only through `sync_roles`.
+    Group.objects.filter(name=REVIEWERS).delete()
+    editors = Group.objects.get(name=CONTENT_EDITORS)
+    editors.permissions.add(Permission.objects.get(codename="delete_application"))
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
     assert not Group.objects.filter(name=REVIEWERS).exists()
+    assert ("certifications", "delete_application") in _permissions(CONTENT_EDITORS)
 
 
 @pytest.fixture

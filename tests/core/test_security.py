@@ -160,6 +160,7 @@ def test_deploy_check_passes_with_production_variables():
             "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
             "DJANGO_ALLOWED_HOSTS": "nmt.example.org",
             "EMAIL_URL": "smtp+tls://user:pass@smtp.example.org:587",
+            "SITE_URL": "https://nmt.example.org",
         },
         capture_output=True,
         text=True,
@@ -208,3 +209,59 @@ def test_deploy_check_passes_with_production_variables():
 )
 def test_email_url_becomes_a_mailer(url, expected):
     assert mailer_from_url(url) == expected
+
+
+def _deploy_check(site_url):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_URL", "SITE_URL"))}
+    production = {
+        "DJANGO_SETTINGS_MODULE": "nmt_portal.settings",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+        "DJANGO_ALLOWED_HOSTS": "nmt.example.org",
+        "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={**clean, **production, **({"SITE_URL": site_url} if site_url else {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_deploy_check_refuses_site_url_left_at_its_loopback_default():
+    unset = _deploy_check(None)
+    public = _deploy_check("https://nmt.example.org")
+
+    assert unset.returncode == 1
+    assert (
+        "?: (core.E010) SITE_URL is 'http://127.0.0.1:8000': links in emails and calendar files would point at "
+        "the reader's own machine.\n\tHINT: Set SITE_URL to the portal's public address, e.g. https://nmt.example.org."
+    ) in unset.stderr
+    assert (public.returncode, public.stderr, public.stdout) == (
+        0,
+        "",
+        "System check identified no issues (0 silenced).\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("site_url", "refused"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://localhost:8201", True),
+        ("http://[::1]:8000", True),
+        ("http://0.0.0.0:8000", True),
+        ("http://127.0.1.1", True),
+        ("not a url", True),
+        ("https://nmt.example.org", False),
+        ("http://staging.nmt.example.org:8080", False),
+        ("https://203.0.113.10", False),
+    ],
+)
+def test_site_url_check_names_loopback_and_missing_hosts(settings, site_url, refused):
+    from apps.core.checks import check_site_url
+
+    settings.SITE_URL = site_url
+
+    assert [error.id for error in check_site_url(None)] == (["core.E010"] if refused else [])

@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,33 @@ def test_lockout_is_per_username_and_address(client, staff_user, settings):
     )
 
     assert other_address.status_code == 302
+
+
+PROXY = "10.0.0.2"  # the documented proxy: every connection comes from its address
+
+
+def _login_behind_proxy(client, client_address, password):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "staff", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_REAL_IP=client_address,
+    )
+
+
+def test_behind_a_proxy_failures_from_one_client_never_lock_out_another(client, staff_user, settings):
+    from axes.models import AccessAttempt
+
+    settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login_behind_proxy(client, "203.0.113.66", "wrong password")
+
+    attacker = _login_behind_proxy(client, "203.0.113.66", "correct horse battery staple")
+    administrator = _login_behind_proxy(Client(), "198.51.100.7", "correct horse battery staple")
+
+    assert attacker.status_code == 429
+    assert (administrator.status_code, administrator["Location"]) == (302, "/admin/")
+    # The attempts are the attacker's only (the refused one while locked counts too), by its own address.
+    assert list(AccessAttempt.objects.values_list("username", "ip_address", "failures_since_start")) == [
+        ("staff", "203.0.113.66", settings.AXES_FAILURE_LIMIT + 1)
+    ]

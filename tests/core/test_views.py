@@ -3,9 +3,12 @@ import json
 import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
+from django_ratelimit.exceptions import Ratelimited
 
 from apps.core.models import SiteSettings
-from apps.core.views import server_error
+from apps.core.ratelimits import RateLimited
+from apps.core.views import rate_limited, server_error
+from tests.html import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +132,27 @@ def test_csrf_failure_gets_a_helpful_403(db):
 
     assert response.status_code == 403
     assert "This form has expired or could not be verified" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "wait"), [(1, "1 minute"), (60, "1 minute"), (61, "2 minutes"), (3600, "60 minutes")]
+)
+def test_rate_limit_page_gives_the_refusing_limits_wait(db, retry_after, wait):
+    response = rate_limited(
+        RequestFactory().get("/verify/NMT-C-2026-00001/"), RateLimited(rate="60/m", retry_after=retry_after)
+    )
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(retry_after)
+    assert text_of(response.content.decode(), "div", **{"class": "lead"}) == (
+        f"We have received many requests from your connection in a short time. Please wait {wait} and try again, "
+        "or call us."
+    )
+
+
+def test_rate_limit_page_without_a_known_wait_sends_no_retry_after(db):
+    response = rate_limited(RequestFactory().get("/"), Ratelimited())
+
+    assert response.status_code == 429
+    assert "Retry-After" not in response
+    assert "Please wait a while and try again" in response.content.decode()

@@ -1,5 +1,4 @@
 import pytest
-from django.db import connection
 
 from apps.library.models import Publication
 from tests.factories import make_publication, make_topic
@@ -46,16 +45,6 @@ def test_search_never_shows_unpublished_publications(client):
 
     assert _titles(response) == []
     assert "No publications match." in response.content.decode()
-
-
-def test_search_falls_back_to_substring_matching_without_postgresql(client, monkeypatch):
-    make_publication(title="The Boy Who Was Raised as a Dog", authors="Bruce D. Perry and Maia Szalavitz")
-    make_publication(title="Something else", authors="Someone")
-    monkeypatch.setattr(connection, "vendor", "sqlite")
-
-    response = client.get("/library/", {"q": "raised szalav"})
-
-    assert _titles(response) == ["The Boy Who Was Raised as a Dog"]
 
 
 @pytest.mark.parametrize(

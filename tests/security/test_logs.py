@@ -24,7 +24,7 @@ from django.test import Client
 
 from apps.certifications.models import Application, Status
 from apps.certifications.tokens import DRAFT_SALT, certificate_url, make_token
-from apps.core.logging import RedactPrivateTokens
+from apps.core.logging import RedactPrivateTokens, redact
 from apps.events.models import Registration
 from apps.events.tokens import cancel_url
 from tests.factories import individual_form_data, make_certificate, make_event, make_phase_one
@@ -286,3 +286,47 @@ def test_gunicorn_access_and_error_logs_redact_private_links(capsys):
     assert "Worker failed on /events/a-training/cancel/[redacted]/ for [email]" in output.err
     assert token not in output.out + output.err
     assert "rosalind" not in output.err
+
+
+# An address typed into a search box reaches the request line percent-encoded, as the browser sent it.
+ENCODED_FORMS = {
+    "literal": "rosalind.qm@example.org",
+    "encoded @": "rosalind.qm%40example.org",
+    "mixed case": "Rosalind.QM%40Example.ORG",
+    "encoded +": "rosalind%2Bnmt%40example.org",
+    "lower-case encoded +": "rosalind%2bnmt%40example.org",
+    "literal +": "rosalind+nmt%40example.org",
+    "encoded dot": "rosalind.qm%40example%2Eorg",
+    "encoded twice": "rosalind%252Bnmt%2540example.org",
+    "non-ASCII": "ros%C3%A9%40exampl%C3%A9.org",
+}
+
+
+@pytest.mark.parametrize("typed", ENCODED_FORMS.values(), ids=ENCODED_FORMS.keys())
+def test_an_email_in_a_query_string_is_redacted_in_every_encoding(typed):
+    assert redact(f'"GET /faq/?q={typed}&page=2 HTTP/1.1" 200 5120') == '"GET /faq/?q=[email]&page=2 HTTP/1.1" 200 5120'
+
+
+def test_search_words_and_other_percent_signs_are_kept():
+    line = '"GET /library/?q=brain+trauma&kind=book&note=100%25+sure%40home HTTP/1.1" 200'
+
+    assert redact(line) == line
+
+
+@pytest.mark.django_db(transaction=True)
+def test_searching_for_an_email_logs_the_request_line_without_it(every_log, settings):
+    settings.RATELIMIT_ENABLE = False
+    searches = [
+        f"/{page}/?q={typed}" for page in ["faq", "library", "registry", "partners"] for typed in ENCODED_FORMS.values()
+    ]
+
+    with _Server() as server:
+        served = [server.get(path) for path in searches]
+
+    lines = _written(every_log.records)
+    assert served == [200] * len(searches)
+    request_lines = [line for line in lines if "django.server" in line and "GET /" in line]
+    assert [line.split('"')[1] for line in request_lines] == [
+        f"GET /{page}/?q=[email] HTTP/1.1" for page in ["faq", "library", "registry", "partners"] for _ in ENCODED_FORMS
+    ]
+    assert [line for line in lines if "rosalind" in line.lower() or "example" in line.lower()] == []

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
-from django_ratelimit.decorators import ratelimit
 
 from apps.core.form_cache import CSRF_PLACEHOLDER, cached_form_page, can_use_cached_form
+from apps.core.ratelimits import ratelimit
 
 from ..forms import (
     IndividualApplicationForm,

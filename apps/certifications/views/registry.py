@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.generic import ListView, TemplateView, View
-from django_ratelimit.decorators import ratelimit
+
+from apps.core.ratelimits import ratelimit
 
 from ..filters import RegistryFilterForm
 from ..models import Certificate

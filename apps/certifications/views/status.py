@@ -5,7 +5,8 @@ from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
-from django_ratelimit.decorators import ratelimit
+
+from apps.core.ratelimits import ratelimit
 
 from ..forms import (
     LookupForm,

@@ -1,0 +1,116 @@
+"""The requests of the SQLite smoke job (scripts/sqlite-smoke.sh), on a migrated embedded database
+with the starter and sample content: every public page of DESIGN.md's table that exists, with sample
+slugs, and the FAQ, library, registry and partner searches, whose SQLite branches (substring
+matching instead of PostgreSQL's full-text search) must find what they find on PostgreSQL; then the
+staff dashboard, whose median has a SQLite branch too. Prints each answer; exits 1 on any failure.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nmt_portal.settings")
+
+
+def first(queryset, what):
+    found = queryset.first()
+    if found is None:
+        sys.exit(f"SQLite smoke: the sample data has no {what}.")
+    return found
+
+
+def public_requests():
+    """(path, text the page must contain, or None)."""
+    from django.urls import reverse
+
+    from apps.certifications.models import Application, Certificate
+    from apps.certifications.tokens import make_token
+    from apps.events.models import Event
+    from apps.faq.models import Page
+    from apps.library.models import Publication
+    from apps.partners.models import Partner
+
+    event = first(Event.objects.published().upcoming(), "upcoming published event")
+    partner = first(Partner.objects.filter(is_published=True), "published partner")
+    certificate = first(Certificate.objects.filter(listed_publicly=True), "publicly listed certificate")
+    publication = first(Publication.objects.published(), "published publication")
+    application = first(Application.objects.exclude(status="draft"), "submitted application")
+    requests = [
+        ("/", None),
+        ("/faq/", None),
+        *((f"/pages/{slug}/", None) for slug in Page.objects.filter(is_published=True).values_list("slug", flat=True)),
+        ("/certification/", None),
+        ("/apply/individual/", None),
+        ("/apply/site/", None),
+        (reverse("certifications:status", kwargs={"token": make_token(application)}), application.reference),
+        ("/status/", None),
+        ("/registry/", None),
+        (f"/verify/{certificate.number}/", certificate.holder_name),
+        (f"/verify/{certificate.number}.json", certificate.number),
+        ("/partners/", None),
+        (f"/partners/{partner.slug}/", partner.name),
+        ("/partners.geojson", partner.name),
+        ("/events/", None),
+        ("/events/past/", None),
+        (f"/events/{event.slug}/", event.title),
+        (f"/events/{event.slug}/register/", event.title),
+        ("/events.ics", "BEGIN:VCALENDAR"),
+        (f"/events/{event.slug}.ics", "BEGIN:VCALENDAR"),
+        ("/library/", None),
+        (f"/library/{publication.slug}/", publication.title),
+        ("/contact/", None),
+        ("/healthz", None),
+        ("/readyz", None),
+        # The searches, on SQLite's substring branch: parts of words, in any case, in any order.
+        ("/faq/?q=NEUROSEQ", "Neurosequential"),
+        ("/library/?q=raised+szalav", "The Boy Who Was Raised as a Dog"),
+        (f"/registry/?q={certificate.holder_name.split()[-1].lower()}", certificate.holder_name),
+        (f"/partners/?q={partner.name.split()[-1].upper()}", partner.name),
+    ]
+    return requests
+
+
+def main():
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "sqlite" or not settings.USING_EMBEDDED_DATABASE:
+        sys.exit("SQLite smoke: this must run on the embedded SQLite database (DATABASE_URL unset).")
+    client = Client(SERVER_NAME="127.0.0.1")
+    failures = []
+
+    def check(path, must_contain):
+        response = client.get(path)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode(errors="replace")
+        ok = response.status_code == 200 and (must_contain is None or must_contain in text)
+        print(f"{'ok  ' if ok else 'FAIL'} {response.status_code} {path}")
+        if not ok:
+            failures.append(
+                f"{path}: {response.status_code}, expected 200" + (f" with {must_contain!r}" if must_contain else "")
+            )
+
+    for path, must_contain in public_requests():
+        check(path, must_contain)
+
+    staff = get_user_model().objects.create_superuser("sqlite-smoke", "smoke@example.org", None)
+    client.force_login(staff)
+    check("/admin/", "Neurosequential Model of Therapeutics: staff")
+    check("/admin/certifications/application/dashboard/", "Median")
+    check("/admin/certifications/application/?q=sample", None)
+    client.logout()
+
+    if failures:
+        print("SQLite smoke failed:\n  " + "\n  ".join(failures), file=sys.stderr)
+        sys.exit(1)
+    print("SQLite smoke: every page answered 200.")
+
+
+if __name__ == "__main__":
+    main()

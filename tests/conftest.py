@@ -1,8 +1,11 @@
 """Fixtures shared by the whole suite."""
 
 import os
+import time
 import uuid
+from types import SimpleNamespace
 
+import django_ratelimit.core
 import pytest
 from django.core.management import call_command
 
@@ -37,6 +40,16 @@ def _isolated_cache(settings):
         alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}", "TIMEOUT": 600}
         for alias, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def ratelimit_clock(monkeypatch):
+    """django-ratelimit's clock stands still during a test (its value is returned), so requests
+    counted against a limit all fall in one window however busy the machine: a minute's window
+    could otherwise roll over between the first request and the one that should be refused."""
+    now = int(time.time())
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
+    return now
 
 
 @pytest.fixture(autouse=True)

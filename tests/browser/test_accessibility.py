@@ -193,6 +193,7 @@ PAGES = {
     "verify active": lambda: _certificate("active").get_absolute_url(),
     "verify expired": lambda: _certificate("expired").get_absolute_url(),
     "verify revoked": lambda: _certificate("revoked").get_absolute_url(),
+    "verify unknown number": lambda: "/verify/NMT-C-2026-99999/",
     "printable certificate": lambda: f"/certificates/{make_certificate_token(_certificate('active'))}/",
     "printable revoked certificate": lambda: f"/certificates/{make_certificate_token(_certificate('revoked'))}/",
     "partners": lambda: _partners() and "/partners/",
@@ -230,7 +231,13 @@ PAGES = {
 
 
 # The pages above that answer with an error status; every other one answers 200.
-ERROR_STATUS = {"status link expired": 410, "status link tampered": 404, "not found": 404, "event not found": 404}
+ERROR_STATUS = {
+    "status link expired": 410,
+    "status link tampered": 404,
+    "verify unknown number": 404,
+    "not found": 404,
+    "event not found": 404,
+}
 
 # Lists before anything is published: what a new install shows.
 EMPTY_PAGES = ["/registry/", "/partners/", "/events/", "/events/past/", "/library/?q=xylophone"]

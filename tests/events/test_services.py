@@ -167,7 +167,8 @@ def test_waitlist_email_has_the_position_and_no_join_link(send_queued, mailoutbo
 
     [email] = [m for m in mailoutbox if m.to == ["person2@example.org"]]
     assert email.subject == f"You are on the waitlist: {event.title}"
-    assert "on the waitlist as number 1." in email.body
+    assert f"{event.title} is full, so you are number 1 on the waitlist.\n" in email.body
+    assert "No calendar file comes with this email: the seat is not yours yet." in email.body
     assert "secret-full" not in email.body
     assert email.attachments == []
 

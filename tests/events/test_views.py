@@ -327,6 +327,55 @@ def test_registering_for_a_full_event_joins_the_waitlist_and_says_the_position(c
     )
 
 
+def _next_steps(html):
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return [text for _, _, text in elements(main, "li")]
+
+
+def test_the_waitlist_outcome_page_gives_the_position_and_promises_no_calendar_file(client):
+    event = make_event(title="Full training", capacity=1, join_url="https://meet.example.org/secret")
+    make_registration(event=event)
+    make_registration(event=event)
+    client.post(f"/events/{event.slug}/register/", VALID)
+
+    first = client.get(f"/events/{event.slug}/registered/").content.decode()
+    reloaded = client.get(f"/events/{event.slug}/registered/").content.decode()
+
+    assert _next_steps(first) == [
+        "Check your inbox for the email that says you are number 2 on the waitlist. It may take a few minutes; "
+        "look in the spam folder too.",
+        "No calendar file or join link yet: if a seat opens up, it is yours automatically, and the email that "
+        "tells you carries both.",
+        "The email has a private link to leave the waitlist.",
+    ]
+    # The message is shown once; the page keeps saying where the visitor stands.
+    assert text_of(reloaded, "p", class_="lead") == "You are number 2 on the waitlist for Full training."
+
+
+def test_the_seat_outcome_page_promises_the_calendar_file(client):
+    event = make_event(title="Spring training", capacity=5, venue="Houston")
+    client.post(f"/events/{event.slug}/register/", VALID)
+
+    first = client.get(f"/events/{event.slug}/registered/").content.decode()
+    reloaded = client.get(f"/events/{event.slug}/registered/").content.decode()
+
+    steps = _next_steps(first)
+    assert steps[0].startswith("Check your inbox for the confirmation email")
+    assert steps[0].endswith("and a calendar file. It may take a few minutes; look in the spam folder too.")
+    assert text_of(reloaded, "p", class_="lead") == "You are registered for Spring training."
+
+
+def test_the_outcome_page_of_an_unknown_registration_promises_nothing(client):
+    event = make_event(title="Spring training")
+
+    html = client.get(f"/events/{event.slug}/registered/").content.decode()
+
+    assert text_of(html, "p", class_="lead") == (
+        "If your registration went through, an email about it is on its way to your inbox."
+    )
+    assert "calendar file" not in text_of(html, "main")
+
+
 def test_duplicate_registration_is_refused_at_the_email_field_whatever_the_case(client):
     event = make_event()
     make_registration(event=event, email="jordan@example.org")

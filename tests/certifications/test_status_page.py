@@ -39,7 +39,7 @@ def test_status_page_shows_details_documents_and_the_timeline(client):
     assert text_of(html, "blockquote", class_="request-message") == "Please send your licence."
     document = application.documents.get()
     assert [text for _, _, text in elements(html, "li") if text.startswith("CV")] == [
-        f"CV / résumé: Dana CV.pdf ({document.size} bytes, {document.uploaded_at:%-d %b %Y})"
+        f"CV / résumé: Dana CV.pdf ({document.size} bytes, {document.uploaded_at:%-d %B %Y})"
     ]
     assert "/staff/documents/" not in html  # names only: the applicant never gets a download link
     dts = [text for _, _, text in elements(html, "dt")]

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.template.defaultfilters import filesizeformat
 from django_countries import countries
 
+from apps.core.form_messages import choice_messages, email_messages, text_messages
 from apps.core.uploads import MAX_UPLOAD_SIZE, clean_upload
 
 from .models import Application, DocumentKind, HeardAbout, Kind, Population, Program
@@ -537,6 +538,7 @@ class WithdrawForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="If you tell us why, we can improve the process. Up to 2,000 characters.",
+        error_messages=text_messages(what="The reason", limit=2000),
     )
     confirm = forms.BooleanField(
         label="Yes, withdraw this application. I understand this cannot be undone.",
@@ -552,8 +554,11 @@ class RespondForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Up to 5,000 characters.",
+        error_messages=text_messages(required="Enter your answer to the reviewers", what="Your answer", limit=5000),
     )
-    document_kind = forms.ChoiceField(label="What are the files below?", required=False)
+    document_kind = forms.ChoiceField(
+        label="What are the files below?", required=False, error_messages=choice_messages("what the files are")
+    )
     documents = MultipleFileField(
         label="Documents",
         required=False,
@@ -612,12 +617,16 @@ class LookupForm(forms.Form):
         label="Reference number",
         max_length=20,
         help_text="As in your confirmation email, e.g. NMT-I-2026-00042.",
+        error_messages=text_messages(
+            required="Enter your reference number, like NMT-I-2026-00042", what="The reference number", limit=20
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
     email = forms.EmailField(
         label="Email",
         help_text="The address the application was made with.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=email_messages("Enter the email address you applied with"),
     )
 
     def clean_reference(self):

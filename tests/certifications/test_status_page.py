@@ -231,7 +231,7 @@ def test_an_answer_needs_a_message(client):
 
     response = client.post(_path(application), {"action": "respond", "message": "  "})
 
-    assert response.context["respond_form"].errors == {"message": ["This field is required."]}
+    assert response.context["respond_form"].errors == {"message": ["Enter your answer to the reviewers"]}
     application.refresh_from_db()
     assert application.status == Status.INFO_REQUESTED
 
@@ -251,7 +251,7 @@ def test_an_answer_with_a_refused_file_keeps_nothing_and_says_to_choose_files_ag
     assert response.context["respond_form"].errors == {
         "documents": ["“locked” is password-protected. Please upload a copy without a password."]
     }
-    assert "please choose them again" in response.content.decode()
+    assert "please choose your documents again." in response.content.decode()
     assert "Here it is." in response.content.decode()
     application.refresh_from_db()
     assert (application.status, application.documents.count(), private_files()) == (Status.INFO_REQUESTED, 0, [])

@@ -396,11 +396,11 @@ def test_duplicate_registration_is_refused_at_the_email_field_whatever_the_case(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("name", "", "This field is required."),
-        ("email", "not-an-email", "Enter a valid email address."),
-        ("role", "wizard", "Select a valid choice. wizard is not one of the available choices."),
-        ("is_nmt_certified", "", "This field is required."),
-        ("organisation", "x" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+        ("name", "", "Enter your name"),
+        ("email", "not-an-email", "Enter an email address in the correct format, like name@example.org"),
+        ("role", "wizard", "Select your role from the list"),
+        ("is_nmt_certified", "", "Select yes if you are NMT-certified, or no if you are not"),
+        ("organisation", "x" * 201, "The organisation's name must be 200 characters or fewer"),
     ],
 )
 def test_invalid_registration_is_refused_at_the_field_and_nothing_is_lost(client, field, value, message):
@@ -622,3 +622,15 @@ def test_event_and_library_pages_contain_no_inline_script_or_style(client, start
         html = client.get(url).content.decode()
         assert "<script>" not in html and "<style" not in html and " style=" not in html, url
         assert html.count("<script") == html.count('<script src="'), url
+
+
+def test_the_registration_summary_links_a_radio_question_to_its_first_choice(client):
+    event = make_event()
+
+    response = client.post(f"/events/{event.slug}/register/", {**VALID, "is_nmt_certified": ""})
+
+    summary = response.content.decode().split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert [(attrs["href"], text) for _, attrs, text in elements(summary, "a")] == [
+        ("#id_is_nmt_certified_0", "Are you NMT-certified?")
+    ]
+    assert 'id="id_is_nmt_certified_0"' in response.content.decode()

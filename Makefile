@@ -12,7 +12,8 @@ PYTEST_WORKERS ?= 2
 .PHONY: help install run worker test test-fast lint check superuser collectstatic vendor clean
 
 help:
-	@echo "make run        set up and serve the portal on http://$(HOST):$(PORT)/ (SQLite unless DATABASE_URL is set)"
+	@echo "make run        set up and serve the portal on http://$(HOST):$(PORT)/ (SQLite unless DATABASE_URL is set;"
+	@echo "               links in emails follow HOST and PORT unless SITE_URL is set)"
 	@echo "make test       set up and run the whole test suite on PostgreSQL"
 	@echo "make superuser  create a staff account with every permission"
 	@echo "make lint       ruff and the migrations check"

@@ -190,6 +190,8 @@ AXES_VERBOSE = False
 # INTERNATIONALISATION
 
 LANGUAGE_CODE = "en"
+# One date and time style everywhere: "3 December 2026", "3 December 2026, 14:00 GMT".
+FORMAT_MODULE_PATH = ["nmt_portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -4,7 +4,17 @@
 set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
-py=.venv/bin/python
+py=${PYTHON:-.venv/bin/python}
+
+# Emails and calendar feeds link to the address served here, unless SITE_URL is given (in the
+# environment or .env). A server listening on every interface is reached on the loopback.
+if [ -z "${SITE_URL:-}" ] && ! grep -qs '^ *SITE_URL=' .env; then
+  case $host in
+    0.0.0.0) link_host=127.0.0.1 ;;
+    *) link_host=$host ;;
+  esac
+  export SITE_URL="http://$link_host:$port"
+fi
 
 $py manage.py migrate --no-input
 $py manage.py sync_roles
@@ -19,5 +29,5 @@ $py manage.py db_worker --no-reload &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 
-echo "Serving the NMT Portal on http://$host:$port/ (worker pid $worker). Ctrl-C stops both."
+echo "Serving the NMT Portal on http://$host:$port/ (worker pid $worker; links in emails: ${SITE_URL:-from .env}). Ctrl-C stops both."
 $py manage.py runserver "$host:$port"

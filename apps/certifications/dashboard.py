@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q
 from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .models import Application, Certificate, Status
 
@@ -77,7 +78,8 @@ def submissions_chart(counts_by_month, months):
             Bar(
                 label=month.strftime("%b"),
                 year=str(month.year) if index == 0 or month.month == 1 else "",
-                title=f"{month:%B %Y}: {count} submission{'s' if count != 1 else ''}",
+                title=f"{month:%B %Y}: "
+                + ngettext("%(count)d submission", "%(count)d submissions", count) % {"count": count},
                 count=count,
                 x=x,
                 y=y,

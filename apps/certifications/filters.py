@@ -4,6 +4,8 @@ from django import forms
 from django.db.models import Q
 from django_countries import countries
 
+from apps.core.form_messages import choice_messages, text_messages
+
 from .models import Kind, Program
 
 
@@ -13,8 +15,14 @@ class RegistryFilterForm(forms.Form):
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "autocomplete": "off"}),
+        error_messages=text_messages(what="The search", limit=100),
     )
-    country = forms.ChoiceField(label="Country", required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    country = forms.ChoiceField(
+        label="Country",
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages=choice_messages("a country"),
+    )
     program = forms.ModelChoiceField(
         label="Level",
         required=False,
@@ -22,12 +30,14 @@ class RegistryFilterForm(forms.Form):
         to_field_name="slug",
         empty_label="Any level",
         widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages=choice_messages("a level"),
     )
     kind = forms.ChoiceField(
         label="Clinicians or sites",
         required=False,
         choices=[("", "Clinicians and sites"), *Kind.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages=choice_messages("clinicians or sites"),
     )
 
     def __init__(self, *args, country_codes=(), **kwargs):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.text import capfirst
 
+from apps.core.form_messages import EMAIL_FORMAT
+
 from .models import Application, Kind, Population
 
 
@@ -189,7 +191,6 @@ SECTIONS = {
     ),
 }
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org."
 
 # Each question's error messages by code, whichever kind asks it. A required question has its own
 # "required" message; the codes a field can raise that are not given here fall back to DEFAULT_MESSAGES.

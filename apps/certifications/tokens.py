@@ -74,9 +74,14 @@ def read_certificate_token(token, *, queryset):
     return certificate
 
 
+def certificate_path(certificate):
+    """The printable certificate's path, for links inside the portal's own pages."""
+    return reverse("certifications:certificate", kwargs={"token": make_certificate_token(certificate)})
+
+
 def certificate_url(certificate):
-    path = reverse("certifications:certificate", kwargs={"token": make_certificate_token(certificate)})
-    return f"{settings.SITE_URL}{path}"
+    """The same, absolute, for emails (they have no page to be relative to)."""
+    return f"{settings.SITE_URL}{certificate_path(certificate)}"
 
 
 def verify_url(certificate):

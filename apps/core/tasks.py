@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import EmailMessage
 from django.tasks import task
 from django.utils import timezone
+
+from .mail import PlainTextEmail
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ def send_email(*, to, subject, body, reply_to=None, attachments=None, attempt=1)
     """Send one plain-text email. A transient SMTP failure (or a process started without EMAIL_URL)
     queues a retry with backoff (up to MAX_ATTEMPTS) and fails this run, so the failure stays
     visible in the task results."""
-    message = EmailMessage(
+    message = PlainTextEmail(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,

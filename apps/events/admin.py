@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -122,7 +123,12 @@ class EventAdmin(admin.ModelAdmin):
             if promoted:
                 self.message_user(
                     request,
-                    f"{len(promoted)} people moved from the waitlist to confirmed seats and were emailed.",
+                    ngettext(
+                        "%(count)d person moved from the waitlist to a confirmed seat and was emailed.",
+                        "%(count)d people moved from the waitlist to confirmed seats and were emailed.",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
                     messages.SUCCESS,
                 )
 
@@ -299,13 +305,24 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
     def _attendance(self, request, queryset, attended):
         marked, skipped = registrations_mark_attendance(registrations=queryset, attended=attended)
         self.message_user(
-            request, f"{marked} registrations marked as {'attended' if attended else 'absent'}.", messages.SUCCESS
+            request,
+            ngettext(
+                "%(count)d registration marked as %(mark)s.", "%(count)d registrations marked as %(mark)s.", marked
+            )
+            % {"count": marked, "mark": "attended" if attended else "absent"},
+            messages.SUCCESS,
         )
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} skipped: attendance is recorded only for confirmed registrations "
-                "of events that have begun.",
+                ngettext(
+                    "%(count)d registration skipped: attendance is recorded only for confirmed registrations "
+                    "of events that have begun.",
+                    "%(count)d registrations skipped: attendance is recorded only for confirmed registrations "
+                    "of events that have begun.",
+                    skipped,
+                )
+                % {"count": skipped},
                 messages.WARNING,
             )
 
@@ -328,6 +345,14 @@ class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
                 self.message_user(request, f"{registration.name}: {refusal}", messages.WARNING)
         self.message_user(
             request,
-            f"{cancelled} registrations cancelled; {promoted} people promoted from the waitlist and emailed.",
+            ngettext("%(count)d registration cancelled", "%(count)d registrations cancelled", cancelled)
+            % {"count": cancelled}
+            + "; "
+            + ngettext(
+                "%(count)d person promoted from the waitlist and emailed.",
+                "%(count)d people promoted from the waitlist and emailed.",
+                promoted,
+            )
+            % {"count": promoted},
             messages.SUCCESS,
         )

@@ -1,5 +1,7 @@
 from django import forms
 
+from apps.core.form_messages import choice_messages, email_messages, text_messages
+
 from .models import Event, Registration
 from .timezones import timezone_names
 
@@ -10,6 +12,9 @@ class RegistrationForm(forms.ModelForm):
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
+        error_messages=choice_messages(
+            "yes or no", required="Select yes if you are NMT-certified, or no if you are not"
+        ),
     )
     # A field people never see: bots that fill every input give themselves away.
     website = forms.CharField(
@@ -23,6 +28,12 @@ class RegistrationForm(forms.ModelForm):
         fields = ["name", "email", "organisation", "role", "is_nmt_certified"]
         labels = {"name": "Your name", "email": "Your email", "organisation": "Organisation (optional)", "role": "Role"}
         help_texts = {"email": "We send the confirmation and, for online events, the join link to this address."}
+        error_messages = {
+            "name": text_messages(required="Enter your name", what="Your name", limit=150),
+            "email": email_messages(),
+            "organisation": text_messages(what="The organisation's name", limit=200),
+            "role": choice_messages("your role", required="Select your role"),
+        }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),

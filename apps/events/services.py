@@ -11,6 +11,7 @@ import re
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from apps.core.emails import email_queue
@@ -69,7 +70,7 @@ def registration_refusal(event, now=None):
         return "Registration for this event has closed."
     if event.registration_opens_at and now < event.registration_opens_at:
         local = event.registration_opens_at.astimezone(event.zone)
-        return f"Registration opens on {local:%B} {local.day}, {local:%Y at %H:%M} ({event.timezone})."
+        return f"Registration opens on {date_format(local, 'DATETIME_FORMAT')} ({event.timezone})."
     return None
 
 

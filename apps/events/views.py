@@ -25,6 +25,9 @@ from .services import (
 from .tokens import read_cancel_token
 
 State = Event.RegistrationState
+# The registration this browser made last (its random public id), so that the outcome page gives
+# the next steps that apply: a calendar file for a seat, the waitlist position otherwise.
+REGISTERED_SESSION_KEY = "events:registration"
 
 
 class EventListView(ListView):
@@ -139,17 +142,30 @@ class RegisterView(TemplateView):
                 f"{self.event.title} is full, so you are number {waitlist_position(registration)} on the "
                 f"waitlist. If a seat opens up, you get it automatically and we email {registration.email}.",
             )
+        request.session[REGISTERED_SESSION_KEY] = registration.public_id.hex
         return redirect("events:registered", slug=self.event.slug)
 
 
 class RegisteredView(DetailView):
-    """Where a registration lands: the outcome arrives as a message, with next steps."""
+    """Where a registration lands: the outcome arrives as a message, with the next steps of this
+    browser's registration (none known: the general ones, which promise nothing)."""
 
     template_name = "events/registration_done.html"
     context_object_name = "event"
 
     def get_queryset(self):
         return Event.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        public_id = self.request.session.get(REGISTERED_SESSION_KEY)
+        registration = (
+            self.object.registrations.exclude(status=Registration.Status.CANCELLED).filter(public_id=public_id).first()
+            if public_id
+            else None
+        )
+        context.update(registration=registration, position=registration and waitlist_position(registration))
+        return context
 
 
 @method_decorator(never_cache, name="dispatch")

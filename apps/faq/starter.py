@@ -1,4 +1,8 @@
-"""The FAQ and information pages of the public NMT FAQ page (../shared/seed/nmt-faq-page.txt)."""
+"""The FAQ and information pages of the public NMT FAQ page (../shared/seed/nmt-faq-page.txt).
+
+Where the seed page sends readers to another organisation's "CTA Library" and to an online store,
+the answers name this portal's own library, trainings and contact form instead.
+"""
 
 from .models import Category, Page, Question
 
@@ -72,15 +76,15 @@ QUESTIONS = [
         "Where can I get more information about the NMT?",
         "A broad introduction to the concepts is provided in *The Boy Who Was Raised as a Dog*, a book by "
         "Dr. Perry and Maia Szalavitz published in 2007. A set of NMT-related publications can be found in "
-        "the [CTA Library](/library/) section of this website.\n\n"
+        "the [library](/library/) of this website.\n\n"
         "The best way for an individual or program to learn more about the NMT is to participate in the "
-        "ongoing [CTA NMT Case-based trainings](/events/) that are offered every quarter. In these "
+        "ongoing [NMT case-based trainings](/events/) that are offered every quarter. In these "
         "90-minute long web-based conferences, clinicians from across the US, Canada and abroad present "
         "children they are struggling with and a clinical teaching conference model is used to help better "
         "understand the child and suggest specific interventions based upon the NMT approach.\n\n"
         "A special NMT DVD (*Introduction to the Neurosequential Model of Therapeutics*) is now available to "
-        "help introduce the NMT and its core principles to clinical and non-clinical settings. Visit the "
-        "online store for more information.\n\n"
+        "help introduce the NMT and its core principles to clinical and non-clinical settings. Ask us how "
+        "to obtain it through the [contact form](/contact/).\n\n"
         "Special program project, training and general inquiries regarding the NMT: please "
         "[email us](/contact/) or call 281-932-13759.",
     ),

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import ngettext
 
 from apps.core.admin_filters import WorkQueueFilter
 
@@ -45,9 +46,18 @@ class InquiryAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected inquiries as handled", permissions=["change"])
     def mark_handled(self, request, queryset):
         count = inquiries_mark_handled(inquiries=queryset, user=request.user)
-        self.message_user(request, f"{count} inquiries marked as handled.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d inquiry marked as handled.", "%(count)d inquiries marked as handled.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Reopen selected inquiries", permissions=["change"])
     def mark_open(self, request, queryset):
         count = inquiries_mark_open(inquiries=queryset)
-        self.message_user(request, f"{count} inquiries reopened.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d inquiry reopened.", "%(count)d inquiries reopened.", count) % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,5 +1,7 @@
 from django import forms
 
+from apps.core.form_messages import choice_messages, email_messages, text_messages
+
 from .models import Inquiry
 
 
@@ -18,6 +20,13 @@ class InquiryForm(forms.ModelForm):
         help_texts = {
             "email": "We reply to this address and use it for nothing else.",
             "message": "Up to 5,000 characters.",
+        }
+        error_messages = {
+            "name": text_messages(required="Enter your name", what="Your name", limit=120),
+            "email": email_messages(),
+            "organisation": text_messages(what="The organisation's name", limit=200),
+            "topic": choice_messages("a topic", required="Select a topic"),
+            "message": text_messages(required="Enter your message", what="Your message", limit=5000),
         }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),

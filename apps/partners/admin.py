@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
@@ -183,18 +184,31 @@ class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     @admin.action(description="Publish selected partners", permissions=["change"])
     def publish(self, request, queryset):
         published, skipped = partners_publish(partners=queryset)
-        self.message_user(request, f"{published} partners published.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d partner published.", "%(count)d partners published.", published) % {"count": published},
+            messages.SUCCESS,
+        )
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} partners have no coordinates yet and stay unpublished: place them on the map first.",
+                ngettext(
+                    "%(count)d partner has no coordinates yet and stays unpublished: place it on the map first.",
+                    "%(count)d partners have no coordinates yet and stay unpublished: place them on the map first.",
+                    skipped,
+                )
+                % {"count": skipped},
                 messages.WARNING,
             )
 
     @admin.action(description="Unpublish selected partners", permissions=["change"])
     def unpublish(self, request, queryset):
         count = partners_unpublish(partners=queryset)
-        self.message_user(request, f"{count} partners unpublished.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d partner unpublished.", "%(count)d partners unpublished.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
     # Read-only displays
 
@@ -256,8 +270,14 @@ class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             if created:
                 self.message_user(
                     request,
-                    f"{len(created)} certified sites added as unpublished partners. "
-                    "Place each one on the map, check its details and publish it.",
+                    ngettext(
+                        "%(count)d certified site added as an unpublished partner. "
+                        "Place it on the map, check its details and publish it.",
+                        "%(count)d certified sites added as unpublished partners. "
+                        "Place each one on the map, check its details and publish it.",
+                        len(created),
+                    )
+                    % {"count": len(created)},
                     messages.SUCCESS,
                 )
             else:

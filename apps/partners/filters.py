@@ -3,13 +3,25 @@
 from django import forms
 from django_countries import countries
 
+from apps.core.form_messages import choice_messages, text_messages
+
 from .models import Partner
 
 
 class PartnerFilterForm(forms.Form):
-    q = forms.CharField(label="Name or place", required=False, max_length=100)
-    country = forms.ChoiceField(label="Country", required=False)
-    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *Partner.Kind.choices])
+    q = forms.CharField(
+        label="Name or place",
+        required=False,
+        max_length=100,
+        error_messages=text_messages(what="The search", limit=100),
+    )
+    country = forms.ChoiceField(label="Country", required=False, error_messages=choice_messages("a country"))
+    kind = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "All types"), *Partner.Kind.choices],
+        error_messages=choice_messages("a type"),
+    )
     certified = forms.BooleanField(label="NMT certified only", required=False)
 
     def __init__(self, data=None, *, country_choices=None):

@@ -26,8 +26,9 @@ def map_config(**extra):
         "tileUrl": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
         "icon": {
-            "iconUrl": static("vendor/leaflet-1.9.4/images/marker-icon.png"),
-            "iconRetinaUrl": static("vendor/leaflet-1.9.4/images/marker-icon-2x.png"),
+            # The portal's own pin (static/img/map-pin.svg), sharp at every pixel density.
+            "iconUrl": static("img/map-pin.svg"),
+            "iconRetinaUrl": static("img/map-pin.svg"),
             "shadowUrl": static("vendor/leaflet-1.9.4/images/marker-shadow.png"),
         },
         **extra,

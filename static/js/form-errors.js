@@ -1,7 +1,7 @@
-/* A form that comes back with errors: move the focus to its error summary (id "form-errors"), so a
-   screen reader reads it at once and a keyboard user starts from it. A form without a summary (the
-   search filters, whose errors come from an edited link) focuses its first invalid field instead,
-   which announces the field and its message. Pages without errors are left alone. */
+/* A form that comes back with errors: move the focus to its error summary (id "form-errors",
+   templates/includes/form_error_summary.html), so a screen reader reads it at once and a keyboard
+   user starts from it and follows its links to the fields. Without a summary, the first invalid
+   field takes the focus. Pages without errors are left alone. */
 (function () {
   "use strict";
 

@@ -248,6 +248,21 @@
         });
     }
 
+    function clearErrors() {
+      var summary = document.getElementById("form-errors");
+      if (summary) {
+        summary.remove();
+      }
+      form.querySelectorAll(".invalid-feedback").forEach(function (message) {
+        message.remove();
+      });
+      form.querySelectorAll("[aria-invalid]").forEach(function (field) {
+        field.classList.remove("is-invalid");
+        field.removeAttribute("aria-invalid");
+        field.removeAttribute("aria-describedby");
+      });
+    }
+
     function loadList(url, moveFocus) {
       var request = ++latest.list;
       var results = document.getElementById("partner-results");
@@ -264,12 +279,16 @@
             return;
           }
           // The server renders the list; the parsed document is inert (no scripts run).
-          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("partner-results");
+          var parsed = new DOMParser().parseFromString(html, "text/html");
+          var fresh = parsed.getElementById("partner-results");
           var current = document.getElementById("partner-results");
           if (!fresh) {
             throw new Error("No list in the answer");
           }
           current.replaceWith(document.importNode(fresh, true));
+          if (!parsed.getElementById("form-errors")) {
+            clearErrors(); // the filters now applied are valid: the old error summary no longer holds
+          }
           var heading = document.getElementById("results-heading");
           status.textContent = heading.textContent;
           enhanceList();

@@ -48,6 +48,17 @@ def test_full_training_puts_the_visitor_on_the_waitlist(page):
     assert "you are number 1 on the waitlist" in page.locator(".alert-info").inner_text()
 
 
+def test_the_events_filter_marks_the_chosen_kind_in_the_portals_teal(page):
+    make_event()
+
+    page.goto("/events/")
+
+    chosen = page.get_by_role("link", name="All", exact=True)
+    expect(chosen).to_have_attribute("aria-current", "page")
+    colours = chosen.evaluate("(link) => [getComputedStyle(link).backgroundColor, getComputedStyle(link).color]")
+    assert colours == ["rgb(15, 76, 92)", "rgb(255, 255, 255)"]  # --nmt-primary, not Bootstrap's blue
+
+
 def test_event_page_shows_the_visitors_own_time_with_javascript(page):
     event = make_event()
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.partners.models import Partner
+from tests.browser.a11y import CONTRAST_OF_INCOMPLETE
 from tests.factories import make_partner, make_site_certificate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,6 +53,34 @@ def partners():
         longitude=Decimal("151.209296"),
         certificate=make_site_certificate(),
     )
+
+
+CLUSTER_PROBES = """(sizes) => {
+  const map = document.querySelector("#partners-map .leaflet-marker-pane");
+  for (const size of sizes) {
+    const probe = document.createElement("div");
+    probe.id = "probe-" + size;
+    probe.className = "marker-cluster marker-cluster-" + size;
+    probe.appendChild(document.createElement("div")).appendChild(document.createElement("span")).textContent = "42";
+    map.appendChild(probe);
+  }
+  return sizes.map((size) => getComputedStyle(document.querySelector("#probe-" + size + " div")).backgroundColor);
+}"""
+
+
+def test_clusters_and_pins_use_the_portals_palette_with_readable_numbers(page, partners):
+    block_tiles(page)
+
+    page.goto("/partners/")
+
+    expect(page.get_by_role("button", name="5 partners here: select to zoom in")).to_be_visible()
+    colours = page.evaluate(CLUSTER_PROBES, ["small", "medium", "large"])
+    contrast = page.evaluate(CONTRAST_OF_INCOMPLETE, [f"#probe-{size} span" for size in ["small", "medium", "large"]])
+    pin = page.locator("#partners-map .leaflet-marker-icon[title='Halifax Youth Centre']")
+    # --nmt-primary, --nmt-primary-dark and --nmt-accent of static/css/portal.css.
+    assert colours == ["rgb(15, 76, 92)", "rgb(10, 53, 64)", "rgb(154, 52, 18)"]
+    assert [(c["ratio"] >= 4.5, c["needed"]) for c in contrast] == [(True, 4.5)] * 3, contrast
+    assert pin.get_attribute("src").endswith("/static/img/map-pin.svg")
 
 
 def test_map_clusters_markers_with_tiles_blocked_filters_by_country_and_opens_a_popup(page, partners):

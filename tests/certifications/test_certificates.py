@@ -136,6 +136,25 @@ def test_site_administrator_revokes_through_the_admin_and_the_holder_is_told(cli
     assert "Training records were falsified." in mailoutbox[0].body
 
 
+def _certificate_in(href):
+    """The certificate a relative printable-certificate link names (its token carries a timestamp)."""
+    from apps.certifications.tokens import read_certificate_token
+
+    token = re.fullmatch(r"/certificates/([^/]+)/", href).group(1)
+    return read_certificate_token(token, queryset=Certificate.objects.all())
+
+
+def test_the_certificate_page_in_the_admin_links_the_printable_certificate_relatively(client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8201"
+    certificate = make_certificate()
+    client.force_login(make_staff(role=SITE_ADMINISTRATORS))
+
+    page = client.get(f"/admin/certifications/certificate/{certificate.pk}/change/").content.decode()
+
+    links = {text: attrs["href"] for _, attrs, text in elements(page, "a") if "href" in attrs}
+    assert _certificate_in(links["Open the printable certificate"]) == certificate
+
+
 def test_reviewer_sees_no_revoke_button_and_cannot_revoke(client):
     certificate = make_certificate()
     client.force_login(make_staff(role=REVIEWERS))
@@ -191,19 +210,21 @@ def test_certificates_are_never_added_or_deleted_in_the_admin(client):
 
 
 @pytest.mark.parametrize(("kind", "heading"), [("individual", "Your certificate"), ("site", "Your site certification")])
-def test_the_private_status_page_shows_the_certification(client, kind, heading):
+def test_the_private_status_page_shows_the_certification(client, settings, kind, heading):
     from apps.certifications.tokens import status_url
 
+    settings.SITE_URL = "http://127.0.0.1:8201"
     application = make_application(status="approved", kind=kind)
     certificate = Certificate.objects.get(application=application)
 
-    html = client.get(status_url(application).removeprefix("http://127.0.0.1:8000")).content.decode()
+    html = client.get(status_url(application).removeprefix("http://127.0.0.1:8201")).content.decode()
 
     section = text_of(html, "section", id="certificate")
     assert section.startswith(f"{heading} Valid. This certificate is active until")
     links = {text: attrs["href"] for _, attrs, text in elements(html, "a") if "href" in attrs}
     assert links["Public verification page"] == f"/verify/{certificate.number}/"
-    assert links["Your certificate, ready to print"] == certificate_url(certificate)
+    # Relative, so the link works whatever address the portal is served on.
+    assert _certificate_in(links["Your certificate, ready to print"]) == certificate
     assert ("public registry" in section) is (kind == "site")
 
 

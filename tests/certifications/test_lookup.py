@@ -104,12 +104,15 @@ def test_drafts_are_never_found(client, send_queued, mailoutbox):
             {"reference": "12345", "email": "dana@example.org"},
             {"reference": ["Enter the reference as it appears in your email, e.g. NMT-I-2026-00042."]},
         ),
-        ({"reference": "NMT-I-2026-00001", "email": "dana"}, {"email": ["Enter a valid email address."]}),
+        (
+            {"reference": "NMT-I-2026-00001", "email": "dana"},
+            {"email": ["Enter an email address in the correct format, like name@example.org."]},
+        ),
         (
             {"reference": "", "email": ""},
             {
-                "reference": ["This field is required."],
-                "email": ["This field is required."],
+                "reference": ["Enter your reference number, like NMT-I-2026-00042."],
+                "email": ["Enter the email address you applied with."],
             },
         ),
     ],

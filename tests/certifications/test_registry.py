@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.certifications import services
 from apps.core.roles import SITE_ADMINISTRATORS
 from tests.factories import make_application, make_certificate, make_program, make_staff
-from tests.html import elements, labels
+from tests.html import elements, labels, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +83,25 @@ def test_registry_search_and_filters(client, query, expected):
     response = client.get("/registry/", query)
 
     assert _listed_names(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "heading"),
+    [
+        ({"q": "ada"}, "1 certified listing matches your search"),
+        ({"kind": "individual"}, "2 certified listings match your search"),
+        ({"q": "nobody"}, "0 certified listings match your search"),
+        ({}, "2 certified listings"),
+        ({"kind": "site", "q": ""}, "0 certified listings match your search"),
+    ],
+)
+def test_the_registry_heading_counts_in_grammatical_sentences(client, query, heading):
+    _certified("Ada Lovelace")
+    _certified("Grace Hopper")
+
+    html = client.get("/registry/", query).content.decode()
+
+    assert text_of(html, "h2", id="results-heading") == heading
 
 
 def test_registry_form_is_labelled_and_offers_only_listed_countries(client):

@@ -152,8 +152,15 @@ def test_the_form_says_at_each_required_field_what_to_enter(client, kind):
     for name in required:
         assert text_of(html, "div", id=f"id_{name}_error") == MESSAGES[name]["required"]
     # The error summary lists them in the page's order, each with its link.
-    links = [attrs["href"] for _, attrs, _ in elements(html, "a") if attrs.get("href", "").startswith("#div_id_")]
-    assert links == [f"#div_id_{name}" for name in required]
+    # A radio or checkbox question links to its first choice, any other to its input.
+    form = response.context["form"]
+    summary = text_of(html, "div", id="form-errors")
+    links = [
+        attrs["href"]
+        for _, attrs, text in elements(html, "a")
+        if text and text in summary and attrs.get("href", "").startswith("#id_")
+    ]
+    assert links == [f"#{form[name].id_for_label or form[name].auto_id + '_0'}" for name in required]
     assert not DJANGO_DEFAULTS & {text for _, _, text in elements(html, "div", class_="invalid-feedback")}
 
 

@@ -52,7 +52,7 @@ def test_status_page_shows_details_documents_and_the_timeline(client):
     assert text_of(html, "blockquote", class_="request-message") == "Please send your licence."
     document = application.documents.get()
     assert [text for _, _, text in elements(html, "li") if text.startswith("CV")] == [
-        f"CV / résumé: Dana CV.pdf ({document.size} bytes, {document.uploaded_at:%-d %b %Y})"
+        f"CV / résumé: Dana CV.pdf ({document.size} bytes, {document.uploaded_at:%-d %B %Y})"
     ]
     assert "/staff/documents/" not in html  # names only: the applicant never gets a download link
     # What the applicant told us, section by section as sections.py declares them, one row per answer.
@@ -388,7 +388,7 @@ def test_an_answer_needs_a_message(client):
 
     response = client.post(_path(application), {"action": "respond", "message": "  "})
 
-    assert response.context["respond_form"].errors == {"message": ["This field is required."]}
+    assert response.context["respond_form"].errors == {"message": ["Enter your answer to the reviewers."]}
     application.refresh_from_db()
     assert application.status == Status.INFO_REQUESTED
 
@@ -408,7 +408,7 @@ def test_an_answer_with_a_refused_file_keeps_nothing_and_says_to_choose_files_ag
     assert response.context["respond_form"].errors == {
         "other_documents": ["“locked” is password-protected. Please upload a copy without a password."]
     }
-    assert "please choose them again" in response.content.decode()
+    assert "please choose your documents again." in response.content.decode()
     assert "Here it is." in response.content.decode()
     application.refresh_from_db()
     assert (application.status, application.documents.count(), private_files()) == (Status.INFO_REQUESTED, 0, [])

@@ -9,7 +9,7 @@ from apps.certifications import services
 from apps.certifications.models import Certificate
 from apps.core.roles import SITE_ADMINISTRATORS
 from tests.factories import make_certificate, make_program, make_staff
-from tests.html import text_of
+from tests.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +146,35 @@ def test_a_number_issued_before_the_unguessable_ending_still_verifies(client):
     assert (page.status_code, text_of(page.content.decode(), "h1")) == (200, "Certificate NMT-C-2025-00031")
     assert feed.json()["number"] == "NMT-C-2025-00031"
     assert (lower.status_code, lower["Location"]) == (301, "/verify/NMT-C-2025-00031/")
+
+
+def test_an_unknown_number_says_it_is_not_a_valid_certificate_and_how_to_report_a_fake(client):
+    make_certificate()
+
+    response = client.get("/verify/NMT-C-2026-99999/")
+
+    html = response.content.decode()
+    main = text_of(html, "main")
+    assert response.status_code == 404
+    assert text_of(html, "h1") == "No certificate with that number"
+    assert text_of(html, "p", class_="alert alert-danger certificate-status", role="status") == (
+        "Not a valid NMT certificate. No certificate with that number is in the NMT records."
+    )
+    assert "Think a certificate may be fake?" in main
+    links = {text: attrs["href"] for _, attrs, text in elements(html, "a") if "href" in attrs}
+    assert links["contact form"] == "/contact/"
+    [form] = elements(html, "form", action="/verify/")
+    assert form[1]["method"] == "get"
+    assert [attrs.get("value") for _, attrs, _ in elements(html, "input", name="number")] == [None]
+    assert "99999" not in html
+
+
+def test_an_unknown_number_with_markup_is_never_echoed(client):
+    plain = client.get("/verify/NMT-C-2026-99999/")
+    markup = client.get("/verify/%3Cimg%20src=x%20onerror=alert(1)%3E/")
+
+    assert markup.status_code == 404
+    assert markup.content == plain.content
 
 
 def test_lower_case_number_redirects_to_the_canonical_page(client):

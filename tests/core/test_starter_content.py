@@ -88,3 +88,31 @@ def test_loader_keeps_an_object_staff_created_first():
 def test_sample_data_is_refused_outside_the_embedded_database():
     with pytest.raises(CommandError, match="Sample data is only loaded into the embedded development database"):
         call_command("load_sample_data")
+
+
+OLD_MORE_INFORMATION = (
+    "A set of NMT-related publications can be found in the [CTA Library](/library/) section of this website. "
+    "A special NMT DVD is now available. Visit the online store for more information."
+)
+
+
+def test_the_more_information_answer_names_the_portals_own_library_and_no_store():
+    call_command("load_starter_content", verbosity=0)
+
+    answer = Question.objects.get(slug="where-can-i-get-more-information").answer
+    assert "can be found in the [library](/library/) of this website." in answer
+    assert "ongoing [NMT case-based trainings](/events/) that are offered every quarter." in answer
+    assert "Ask us how to obtain it through the [contact form](/contact/)." in answer
+    assert ("CTA" not in answer, "store" not in answer) == (True, True)
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["old text as loaded", "old text edited by staff"])
+def test_a_database_with_the_old_answer_keeps_what_staff_have(edited):
+    call_command("load_starter_content", verbosity=0)
+    question = Question.objects.get(slug="where-can-i-get-more-information")
+    question.answer = OLD_MORE_INFORMATION + (" Edited by staff." if edited else "")
+    question.save()
+
+    call_command("load_starter_content", verbosity=0)
+
+    assert Question.objects.get(slug="where-can-i-get-more-information").answer == question.answer

@@ -243,8 +243,8 @@ def test_attendance_action_marks_past_events_only(admin_client):
 
     assert dict(Registration.objects.values_list("pk", "attended")) == {came.pk: True, upcoming.pk: None}
     assert [str(m) for m in response.context["messages"]] == [
-        "1 registrations marked as attended.",
-        "1 skipped: attendance is recorded only for confirmed registrations of events that have begun.",
+        "1 registration marked as attended.",
+        "1 registration skipped: attendance is recorded only for confirmed registrations of events that have begun.",
     ]
 
 

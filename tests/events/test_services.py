@@ -125,7 +125,7 @@ def test_registration_not_yet_open_says_when_it_opens_in_the_events_zone():
     with pytest.raises(RegistrationRefused) as refusal:
         registration_create(event=event, **_person(1))
 
-    assert str(refusal.value) == "Registration opens on March 1, 2030 at 09:00 (Europe/London)."
+    assert str(refusal.value) == "Registration opens on 1 March 2030, 09:00 GMT (Europe/London)."
 
 
 def test_confirmation_email_has_the_join_link_the_cancel_link_and_a_calendar_file(send_queued, mailoutbox, settings):
@@ -144,8 +144,8 @@ def test_confirmation_email_has_the_join_link_the_cancel_link_and_a_calendar_fil
     assert email.to == ["dana@example.org"]
     assert email.subject == "You are registered: Case-based training: spring"
     assert "Join online: https://meet.example.org/secret-spring" in email.body
-    assert "When:     Thursday, April 4, 2030, 12:00 PM CDT (America/Chicago, UTC−5)" in email.body
-    assert "In UTC:   Thursday, April 4, 2030, 17:00 UTC" in email.body
+    assert "When:     4 April 2030, 12:00 CDT (America/Chicago, UTC−5)" in email.body
+    assert "In UTC:   4 April 2030, 17:00 UTC" in email.body
     assert f"https://nmt.example.org/events/{event.slug}/cancel/" in email.body
     [attachment] = email.attachments
     assert (attachment.filename, attachment.mimetype) == (f"{event.slug}.ics", "text/calendar")
@@ -167,7 +167,8 @@ def test_waitlist_email_has_the_position_and_no_join_link(send_queued, mailoutbo
 
     [email] = [m for m in mailoutbox if m.to == ["person2@example.org"]]
     assert email.subject == f"You are on the waitlist: {event.title}"
-    assert "on the waitlist as number 1." in email.body
+    assert f"{event.title} is full, so you are number 1 on the waitlist.\n" in email.body
+    assert "No calendar file comes with this email: the seat is not yours yet." in email.body
     assert "secret-full" not in email.body
     assert email.attachments == []
 

@@ -118,33 +118,33 @@ def test_list_query_count_does_not_grow_with_events(client, django_assert_max_nu
         (
             "America/New_York",
             datetime(2030, 3, 7, 12, 0),
-            "Thursday, March 7, 2030, 12:00 PM – 1:30 PM EST (UTC−5)",
-            "Thursday, March 7, 2030, 17:00 – 18:30 UTC",
+            "7 March 2030, 12:00 EST – 13:30 EST (UTC−5)",
+            "7 March 2030, 17:00 UTC – 18:30 UTC",
         ),
         (
             "America/New_York",
             datetime(2030, 3, 14, 12, 0),
-            "Thursday, March 14, 2030, 12:00 PM – 1:30 PM EDT (UTC−4)",
-            "Thursday, March 14, 2030, 16:00 – 17:30 UTC",
+            "14 March 2030, 12:00 EDT – 13:30 EDT (UTC−4)",
+            "14 March 2030, 16:00 UTC – 17:30 UTC",
         ),
         # Either side of the EU switch on 31 March 2030.
         (
             "Europe/London",
             datetime(2030, 3, 28, 18, 0),
-            "Thursday, March 28, 2030, 6:00 PM – 7:30 PM GMT (UTC+0)",
-            "Thursday, March 28, 2030, 18:00 – 19:30 UTC",
+            "28 March 2030, 18:00 GMT – 19:30 GMT (UTC+0)",
+            "28 March 2030, 18:00 UTC – 19:30 UTC",
         ),
         (
             "Europe/London",
             datetime(2030, 4, 4, 18, 0),
-            "Thursday, April 4, 2030, 6:00 PM – 7:30 PM BST (UTC+1)",
-            "Thursday, April 4, 2030, 17:00 – 18:30 UTC",
+            "4 April 2030, 18:00 BST – 19:30 BST (UTC+1)",
+            "4 April 2030, 17:00 UTC – 18:30 UTC",
         ),
         (
             "Asia/Kolkata",
             datetime(2030, 4, 4, 20, 0),
-            "Thursday, April 4, 2030, 8:00 PM – 9:30 PM IST (UTC+5:30)",
-            "Thursday, April 4, 2030, 14:30 – 16:00 UTC",
+            "4 April 2030, 20:00 IST – 21:30 IST (UTC+5:30)",
+            "4 April 2030, 14:30 UTC – 16:00 UTC",
         ),
     ],
 )
@@ -200,7 +200,7 @@ def test_full_event_offers_the_waitlist(client):
     [
         (
             {"registration_opens_at": make_aware_local(datetime(2030, 1, 5, 9, 0), "America/Chicago")},
-            "Registration opens on Saturday, January 5, 2030, 9:00 AM CST.",
+            "Registration opens on 5 January 2030, 09:00 CST.",
         ),
         ({"registration_closes_at": timezone.now() - timedelta(minutes=1)}, "Registration for this event has closed."),
     ],
@@ -327,6 +327,55 @@ def test_registering_for_a_full_event_joins_the_waitlist_and_says_the_position(c
     )
 
 
+def _next_steps(html):
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return [text for _, _, text in elements(main, "li")]
+
+
+def test_the_waitlist_outcome_page_gives_the_position_and_promises_no_calendar_file(client):
+    event = make_event(title="Full training", capacity=1, join_url="https://meet.example.org/secret")
+    make_registration(event=event)
+    make_registration(event=event)
+    client.post(f"/events/{event.slug}/register/", VALID)
+
+    first = client.get(f"/events/{event.slug}/registered/").content.decode()
+    reloaded = client.get(f"/events/{event.slug}/registered/").content.decode()
+
+    assert _next_steps(first) == [
+        "Check your inbox for the email that says you are number 2 on the waitlist. It may take a few minutes; "
+        "look in the spam folder too.",
+        "No calendar file or join link yet: if a seat opens up, it is yours automatically, and the email that "
+        "tells you carries both.",
+        "The email has a private link to leave the waitlist.",
+    ]
+    # The message is shown once; the page keeps saying where the visitor stands.
+    assert text_of(reloaded, "p", class_="lead") == "You are number 2 on the waitlist for Full training."
+
+
+def test_the_seat_outcome_page_promises_the_calendar_file(client):
+    event = make_event(title="Spring training", capacity=5, venue="Houston")
+    client.post(f"/events/{event.slug}/register/", VALID)
+
+    first = client.get(f"/events/{event.slug}/registered/").content.decode()
+    reloaded = client.get(f"/events/{event.slug}/registered/").content.decode()
+
+    steps = _next_steps(first)
+    assert steps[0].startswith("Check your inbox for the confirmation email")
+    assert steps[0].endswith("and a calendar file. It may take a few minutes; look in the spam folder too.")
+    assert text_of(reloaded, "p", class_="lead") == "You are registered for Spring training."
+
+
+def test_the_outcome_page_of_an_unknown_registration_promises_nothing(client):
+    event = make_event(title="Spring training")
+
+    html = client.get(f"/events/{event.slug}/registered/").content.decode()
+
+    assert text_of(html, "p", class_="lead") == (
+        "If your registration went through, an email about it is on its way to your inbox."
+    )
+    assert "calendar file" not in text_of(html, "main")
+
+
 def test_duplicate_registration_is_refused_at_the_email_field_whatever_the_case(client):
     event = make_event()
     make_registration(event=event, email="jordan@example.org")
@@ -347,11 +396,11 @@ def test_duplicate_registration_is_refused_at_the_email_field_whatever_the_case(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("name", "", "This field is required."),
-        ("email", "not-an-email", "Enter a valid email address."),
-        ("role", "wizard", "Select a valid choice. wizard is not one of the available choices."),
-        ("is_nmt_certified", "", "This field is required."),
-        ("organisation", "x" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+        ("name", "", "Enter your name."),
+        ("email", "not-an-email", "Enter an email address in the correct format, like name@example.org."),
+        ("role", "wizard", "Select your role from the list."),
+        ("is_nmt_certified", "", "Select yes if you are NMT-certified, or no if you are not."),
+        ("organisation", "x" * 201, "The organisation's name must be 200 characters or fewer."),
     ],
 )
 def test_invalid_registration_is_refused_at_the_field_and_nothing_is_lost(client, field, value, message):
@@ -573,3 +622,15 @@ def test_event_and_library_pages_contain_no_inline_script_or_style(client, start
         html = client.get(url).content.decode()
         assert "<script>" not in html and "<style" not in html and " style=" not in html, url
         assert html.count("<script") == html.count('<script src="'), url
+
+
+def test_the_registration_summary_links_a_radio_question_to_its_first_choice(client):
+    event = make_event()
+
+    response = client.post(f"/events/{event.slug}/register/", {**VALID, "is_nmt_certified": ""})
+
+    summary = response.content.decode().split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert [(attrs["href"], text) for _, attrs, text in elements(summary, "a")] == [
+        ("#id_is_nmt_certified_0", "Are you NMT-certified?")
+    ]
+    assert 'id="id_is_nmt_certified_0"' in response.content.decode()

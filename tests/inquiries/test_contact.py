@@ -3,7 +3,7 @@ from django.contrib.admin.sites import site as admin_site
 
 from apps.inquiries.models import Inquiry
 from tests.factories import make_inquiry
-from tests.html import labels
+from tests.html import elements, labels, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -82,12 +82,12 @@ def test_queued_email_waits_in_the_database_until_a_worker_runs(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("email", "not-an-email", "Enter a valid email address."),
-        ("email", "", "This field is required."),
-        ("name", "", "This field is required."),
-        ("message", "", "This field is required."),
-        ("message", "x" * 5001, "Ensure this value has at most 5000 characters (it has 5001)."),
-        ("topic", "gossip", "Select a valid choice. gossip is not one of the available choices."),
+        ("email", "not-an-email", "Enter an email address in the correct format, like name@example.org."),
+        ("email", "", "Enter your email address."),
+        ("name", "", "Enter your name."),
+        ("message", "", "Enter your message."),
+        ("message", "x" * 5001, "Your message must be 5,000 characters or fewer."),
+        ("topic", "gossip", "Select a topic from the list."),
     ],
 )
 def test_invalid_input_is_refused_at_the_field_and_nothing_is_lost(client, field, value, message):
@@ -150,3 +150,21 @@ def test_inquiry_admin_is_registered_read_only():
     model_admin = admin_site._registry[Inquiry]
 
     assert model_admin.has_add_permission(None) is False
+
+
+def test_the_error_summary_lists_every_error_with_a_link_to_its_field(client):
+    response = client.post("/contact/", {**VALID, "name": "", "email": "dana@", "message": ""})
+
+    html = response.content.decode()
+    summary = html.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert text_of(html, "div", id="form-errors").startswith("Please correct the 3 fields marked below")
+    assert [(attrs["href"], text) for _, attrs, text in elements(summary, "a")] == [
+        ("#id_name", "Your name"),
+        ("#id_email", "Your email"),
+        ("#id_message", "Message"),
+    ]
+    assert [text for _, _, text in elements(summary, "li")] == [
+        "Your name: Enter your name.",
+        "Your email: Enter an email address in the correct format, like name@example.org.",
+        "Message: Enter your message.",
+    ]

@@ -26,7 +26,7 @@ def test_starter_library_holds_the_book_and_the_dvd_named_in_the_faq(client):
     book = Publication.objects.get(slug="the-boy-who-was-raised-as-a-dog")
     assert sorted(book.topics.values_list("slug", flat=True)) == ["neurodevelopment", "nmt", "trauma"]
     faq = Question.objects.get(slug="where-can-i-get-more-information")
-    assert '<a href="/library/" rel="noopener noreferrer">CTA Library</a>' in faq.answer_html
+    assert '<a href="/library/" rel="noopener noreferrer">library</a> of this website' in faq.answer_html
     assert [p.title for p in client.get("/library/", {"q": "raised dog"}).context["publications"]] == [
         "The Boy Who Was Raised as a Dog"
     ]

@@ -227,8 +227,8 @@ def test_publish_action_skips_partners_without_coordinates(editor):
 
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [
-        "1 partners published.",
-        "1 partners have no coordinates yet and stay unpublished: place them on the map first.",
+        "1 partner published.",
+        "1 partner has no coordinates yet and stays unpublished: place it on the map first.",
     ]
     assert list(Partner.objects.published()) == [placed]
     assert placed.history.count() == 2
@@ -273,7 +273,7 @@ def test_certified_sites_that_agreed_become_unpublished_partners(editor, django_
     )
     assert (partner.email, partner.phone, partner.latitude) == ("", "", None)
     assert [str(m) for m in response.context["messages"]] == [
-        "1 certified sites added as unpublished partners. Place each one on the map, check its details and publish it."
+        "1 certified site added as an unpublished partner. Place it on the map, check its details and publish it."
     ]
     assert editor.post(ADD_CERTIFIED).status_code == 302
     assert Partner.objects.filter(name="Agreed Site").count() == 1
@@ -284,7 +284,7 @@ def test_certified_sites_command_adds_the_same(capsys):
 
     call_command("partners_add_certified_sites")
 
-    assert capsys.readouterr().out.splitlines()[-1] == "1 certified sites added as unpublished partners."
+    assert capsys.readouterr().out.splitlines()[-1] == "1 certified site added as an unpublished partner."
     assert Partner.objects.get().certificate == Certificate.objects.get()
 
 

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from apps.certifications import services
 from apps.certifications.models import Application, ApplicationEvent, Certificate, Status
 from apps.certifications.tokens import DRAFT_SALT, certificate_url, make_token
+from apps.core.form_messages import EMAIL_FORMAT
 from apps.events.models import Registration
 from apps.events.tokens import cancel_url
 from apps.inquiries.models import Inquiry
@@ -382,6 +383,19 @@ def _errors(response, form):
     return {name: list(messages) for name, messages in response.context[key].errors.items()}
 
 
+# The public forms outside the application forms say what to do (apps/core/form_messages.py); the
+# application forms' own fields keep theirs.
+SAYS_WHAT_TO_DO = {
+    ("contact", "name"): "Your name must be 120 characters or fewer.",
+    ("contact", "message"): "Your message must be 5,000 characters or fewer.",
+    ("registration", "name"): "Your name must be 150 characters or fewer.",
+    ("registration", "organisation"): "The organisation's name must be 200 characters or fewer.",
+    ("lookup", "reference"): "The reference number must be 20 characters or fewer.",
+    ("answer", "message"): "Your answer must be 5,000 characters or fewer.",
+    ("withdraw", "reason"): "The reason must be 2,000 characters or fewer.",
+}
+
+
 @pytest.mark.parametrize(
     ("form", "field", "limit"),
     [
@@ -413,7 +427,7 @@ def test_input_beyond_its_maximum_length_is_refused_at_the_field(
     if form in APPLICATION_FORMS:
         expected = f"Shorten this to {limit:,} characters or fewer."
     else:
-        expected = f"Ensure this value has at most {limit} characters (it has {limit + 1})."
+        expected = SAYS_WHAT_TO_DO.get((form, field), f"Ensure this value has at most {limit} characters (it has {limit + 1}).")
     assert _errors(response, form) == {field: [expected]}
     assert callbacks == []  # nothing written, no email queued
     assert _rows() == rows
@@ -448,9 +462,8 @@ def test_a_null_byte_in_a_field_is_refused_at_the_field(client, django_capture_o
 
     assert response.status_code == 200
     expected = ["Null characters are not allowed."]
-    assert _errors(response, form) == {
-        field: ["Enter a valid email address.", *expected] if field == "email" else expected
-    }
+    invalid = EMAIL_FORMAT if form in ("contact", "registration", "lookup") else "Enter a valid email address."
+    assert _errors(response, form) == {field: [invalid, *expected] if field == "email" else expected}
     assert callbacks == []
     assert _rows() == rows
 
@@ -542,8 +555,8 @@ def test_an_invalid_email_address_is_refused_at_the_field(
         response = post(**{field: email})
 
     assert response.status_code == 200
-    if form in APPLICATION_FORMS:
-        expected = "Enter an email address in the correct format, like name@example.org."
+    if form in (*APPLICATION_FORMS, "contact", "registration", "lookup"):
+        expected = EMAIL_FORMAT
     else:
         expected = "Enter a valid email address."
     assert _errors(response, form) == {field: [expected]}

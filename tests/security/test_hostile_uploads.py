@@ -250,7 +250,7 @@ def test_an_applicants_file_name_is_cleaned_for_display_and_never_used_for_stora
     assert stored_files() == sorted(f"private/{d.file.name}" for d in ApplicationDocument.objects.all())
     status_page = client.get(f"/applications/{make_token(document.application)}/").content.decode()
     assert [text for _, _, text in elements(status_page, "li") if text.startswith("CV")] == [
-        f"CV / résumé: {shown} ({document.size} bytes, {document.uploaded_at:%-d %b %Y})"
+        f"CV / résumé: {shown} ({document.size} bytes, {document.uploaded_at:%-d %B %Y})"
     ]
 
 

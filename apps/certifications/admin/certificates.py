@@ -18,7 +18,7 @@ from ..models import (
     Certificate,
 )
 from ..resources import CertificateResource
-from ..tokens import certificate_url
+from ..tokens import certificate_path
 from .exports import ExportSelectedMixin
 from .history import ReadOnlyHistoryMixin
 
@@ -165,7 +165,7 @@ class CertificateAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
 
     @admin.display(description="holder's printable certificate (private link)")
     def printable_link(self, obj):
-        url = certificate_url(obj)
+        url = certificate_path(obj)
         return format_html('<a href="{}" rel="noreferrer">{}</a>', url, "Open the printable certificate")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import ngettext
 
 from apps.core.emails import email_render
 
@@ -78,16 +79,24 @@ class ReviewActionsMixin:
     @admin.action(description="Start review of the selected submitted or answered applications", permissions=["change"])
     def start_review(self, request, queryset):
         done, refused = services.applications_start_review(applications=queryset, reviewer=request.user)
-        self._report(request, done, refused, "taken into review")
+        self._report(
+            request,
+            done,
+            refused,
+            "%(count)d application taken into review.",
+            "%(count)d applications taken into review.",
+        )
 
     @admin.action(description="Assign the selected applications to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
         done, refused = services.applications_assign(applications=queryset, reviewer=request.user)
-        self._report(request, done, refused, "assigned to you")
+        self._report(
+            request, done, refused, "%(count)d application assigned to you.", "%(count)d applications assigned to you."
+        )
 
-    def _report(self, request, done, refused, what):
+    def _report(self, request, done, refused, singular, plural):
         if done:
-            self.message_user(request, f"{done} application{'s' if done != 1 else ''} {what}.", messages.SUCCESS)
+            self.message_user(request, ngettext(singular, plural, done) % {"count": done}, messages.SUCCESS)
         for reason in refused:
             self.message_user(request, reason, messages.ERROR)
 

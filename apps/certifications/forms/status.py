@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
+from apps.core.form_messages import text_messages
 from apps.core.uploads import clean_upload
 
 from ..models import DocumentKind, Kind
@@ -19,6 +20,7 @@ class WithdrawForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="If you tell us why, we can improve the process. Up to 2,000 characters.",
+        error_messages=text_messages(what="The reason", limit=2000),
     )
     confirm = forms.BooleanField(
         label="Yes, withdraw this application. I understand this cannot be undone.",
@@ -35,6 +37,7 @@ class RespondForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Up to 5,000 characters.",
+        error_messages=text_messages(required="Enter your answer to the reviewers", what="Your answer", limit=5000),
     )
 
     def __init__(self, *args, application, **kwargs):

@@ -7,6 +7,7 @@ from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
@@ -33,6 +34,7 @@ from ..tokens import (
 )
 from .common import (
     DRAFT_SESSION_KEY,
+    EARLIER_SESSION_KEY,
     SUBMITTED_SESSION_KEY,
     link_problem,
     private_page,
@@ -74,6 +76,15 @@ class ProgramListView(ListView):
 FORMS = {Kind.INDIVIDUAL: IndividualApplicationForm, Kind.SITE: SiteApplicationForm}
 # Stands in for each visitor's own submission key in the shared, cached copy of the blank form.
 BLANK_SUBMISSION_KEY = uuid.UUID("00000000-0000-4000-8000-0000b1a2f0e5")
+# The button that confirms a second application for the same program and email.
+SUBMIT_AGAIN = "submit-again"
+
+
+def earlier_key(program_id, email):
+    """The session's key for an application: the program and a keyed digest of the email, so the
+    session never holds the address itself."""
+    digest = salted_hmac("certifications.earlier-application", email.strip().casefold(), algorithm="sha256")
+    return f"{program_id}:{digest.hexdigest()}"
 
 
 # Generous for a person correcting errors and saving drafts; a limit on anyone filling storage.
@@ -165,14 +176,37 @@ class ApplyView(FormView):
         form = context["form"]
         context.update(
             kind=self.kind,
+            second_confirmed=self.request.method == "POST" and self.second_confirmed,
             resuming=self.draft is not None,
             draft_valid_days=DRAFT_MAX_AGE.days,
             document_requirements=form.document_requirements(),
-            files_lost=form.is_bound and bool(form.errors) and bool(self.request.FILES),
+            files_lost=form.is_bound and bool(self.request.FILES) and (bool(form.errors) or "earlier" in kwargs),
         )
         return context
 
+    def earlier_application(self, form):
+        """The application this browser already submitted for the same program and email, while it
+        is still under way (not withdrawn or decided against); None otherwise or once confirmed."""
+        if form.is_draft or self.second_confirmed:
+            return None
+        key = earlier_key(form.cleaned_data["program"].pk, form.cleaned_data["email"])
+        public_id = self.request.session.get(EARLIER_SESSION_KEY, {}).get(key)
+        if public_id is None:
+            return None
+        earlier = Application.objects.submitted().select_related("program").filter(public_id=public_id).first()
+        if earlier is None or earlier.status in (Status.WITHDRAWN, Status.REJECTED):
+            return None
+        return earlier
+
+    @property
+    def second_confirmed(self):
+        return self.request.POST.get("action") == SUBMIT_AGAIN or self.request.POST.get("second_application") == "yes"
+
     def form_valid(self, form):
+        if earlier := self.earlier_application(form):
+            # Back and submit again: say so and link to the first; the confirmation page shows it.
+            self.request.session[SUBMITTED_SESSION_KEY] = str(earlier.public_id)
+            return self.render_to_response(self.get_context_data(form=form, earlier=earlier))
         application = form.instance
         if not application.submission_key:
             application.submission_key = form.cleaned_data["submission_key"]
@@ -200,6 +234,9 @@ class ApplyView(FormView):
             self.request.session[DRAFT_SESSION_KEY] = str(application.public_id)
             return redirect("certifications:apply-saved")
         self.request.session[SUBMITTED_SESSION_KEY] = str(application.public_id)
+        earlier = self.request.session.get(EARLIER_SESSION_KEY, {})
+        earlier[earlier_key(application.program_id, application.email)] = str(application.public_id)
+        self.request.session[EARLIER_SESSION_KEY] = earlier
         return redirect("certifications:apply-received")
 
     def render_closed(self):

@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 
 SUBMITTED_SESSION_KEY = "certifications:submitted"
 DRAFT_SESSION_KEY = "certifications:draft"
+# What this browser submitted: "<program id>:<digest of the email>" -> the application's public id.
+EARLIER_SESSION_KEY = "certifications:submitted-by-program"
 
 
 def private_page(view=None, *, referrer_policy="no-referrer"):

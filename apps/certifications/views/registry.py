@@ -81,7 +81,8 @@ class VerifyView(TemplateView):
     def get(self, request, number):
         certificate = _find_certificate(number)
         if certificate is None:
-            raise Http404
+            # The same page, word for word, for every unknown number: it never repeats what was typed.
+            return self.response_class(request=request, template="certifications/verify_not_found.html", status=404)
         if certificate.number != number:
             return redirect(certificate, permanent=True)
         return self.render_to_response(

@@ -26,7 +26,7 @@ from ..services import (
 from ..tokens import (
     STATUS_MAX_AGE,
     InvalidToken,
-    certificate_url,
+    certificate_path,
     read_token,
 )
 from .common import (
@@ -119,7 +119,7 @@ class StatusView(TemplateView):
             context.update(
                 certificate=certificate,
                 certificate_facts=certificate_facts(certificate),
-                certificate_url=certificate_url(certificate),
+                certificate_url=certificate_path(certificate),
             )
         if application.can_withdraw:
             context.setdefault("withdraw_form", WithdrawForm())

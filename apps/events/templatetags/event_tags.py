@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -9,10 +10,10 @@ def duration_text(duration):
     minutes = int(duration.total_seconds() // 60)
     if minutes and minutes % 1440 == 0:
         days = minutes // 1440
-        return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
     hours, rest = divmod(minutes, 60)
     if hours and not rest and minutes != 90:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     if minutes < 180:
         return f"{minutes} minutes"
     return f"{hours} hours {rest} minutes"

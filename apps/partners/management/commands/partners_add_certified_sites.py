@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from apps.partners.services import partners_create_for_certified_sites
 
@@ -13,4 +14,11 @@ class Command(BaseCommand):
         created = partners_create_for_certified_sites()
         for partner in created:
             self.stdout.write(f"Added {partner.name} ({partner.certificate.number})")
-        self.stdout.write(f"{len(created)} certified sites added as unpublished partners.")
+        self.stdout.write(
+            ngettext(
+                "%(count)d certified site added as an unpublished partner.",
+                "%(count)d certified sites added as unpublished partners.",
+                len(created),
+            )
+            % {"count": len(created)}
+        )

@@ -1,0 +1,69 @@
+"""Emails reach every mailer with their lines whole: links are never cut by quoted-printable."""
+
+import email
+import email.policy
+
+import pytest
+
+from apps.certifications.tokens import status_url
+from apps.core.mail import PlainTextEmail
+from tests.factories import make_application
+
+pytestmark = pytest.mark.django_db
+
+
+def _confirmation(send_queued, mailoutbox, **overrides):
+    with send_queued():
+        application = make_application(status="submitted", **overrides)
+    message = next(m for m in mailoutbox if m.to == [application.email])
+    return application, message
+
+
+@pytest.mark.parametrize(
+    ("policy", "linesep"), [(email.policy.default, b"\n"), (email.policy.SMTP, b"\r\n")], ids=["console", "smtp"]
+)
+def test_an_ascii_email_is_7bit_and_its_long_link_is_one_line(send_queued, mailoutbox, policy, linesep):
+    application, message = _confirmation(send_queued, mailoutbox)
+    link = status_url(application)
+
+    raw = message.message(policy=policy).as_bytes()
+
+    assert len(link) > 78
+    assert b'Content-Type: text/plain; charset="utf-8"' + linesep in raw
+    assert b"Content-Transfer-Encoding: 7bit" + linesep in raw
+    assert linesep + link.encode() + linesep in raw
+    assert b"=3D" not in raw
+    assert b"=" + linesep not in raw
+
+
+def test_an_email_with_a_non_ascii_name_is_8bit_and_reads_as_written(send_queued, mailoutbox):
+    application, message = _confirmation(send_queued, mailoutbox, full_name="Zoë Ångström-Nuñez")
+
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+
+    assert b"Content-Transfer-Encoding: 8bit\r\n" in raw
+    assert "Dear Zoë Ångström-Nuñez,\r\n".encode() in raw
+    assert b"\r\n" + status_url(application).encode() + b"\r\n" in raw
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed.get_content() == message.body.replace("\n", "\r\n")
+
+
+def test_a_line_past_the_smtp_limit_stays_legal_as_quoted_printable():
+    body = "Short line.\n" + "é" * 600 + "\n"
+
+    raw = PlainTextEmail(subject="Long", body=body, to=["a@example.org"]).message(policy=email.policy.SMTP).as_bytes()
+
+    assert b"Content-Transfer-Encoding: quoted-printable\r\n" in raw
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert email.message_from_bytes(raw, policy=email.policy.default).get_content() == body.replace("\n", "\r\n")
+
+
+def test_an_email_with_an_attachment_keeps_its_body_whole():
+    link = "https://nmt.example.org/applications/" + "x" * 120 + "/"
+    message = PlainTextEmail(subject="Seat", body=f"Your link:\n{link}\n", to=["a@example.org"])
+    message.attach("training.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+
+    raw = message.message().as_bytes()
+
+    assert b"Content-Transfer-Encoding: 7bit\n\nYour link:\n" + link.encode() + b"\n" in raw
+    assert b'Content-Type: text/calendar; charset="utf-8"' in raw

@@ -427,7 +427,9 @@ def test_input_beyond_its_maximum_length_is_refused_at_the_field(
     if form in APPLICATION_FORMS:
         expected = f"Shorten this to {limit:,} characters or fewer."
     else:
-        expected = SAYS_WHAT_TO_DO.get((form, field), f"Ensure this value has at most {limit} characters (it has {limit + 1}).")
+        expected = SAYS_WHAT_TO_DO.get(
+            (form, field), f"Ensure this value has at most {limit} characters (it has {limit + 1})."
+        )
     assert _errors(response, form) == {field: [expected]}
     assert callbacks == []  # nothing written, no email queued
     assert _rows() == rows

@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
 from apps.core.form_cache import CSRF_PLACEHOLDER, cached_form_page, can_use_cached_form
+from apps.core.page_cache import public_page
 
 from ..forms import (
     IndividualApplicationForm,
@@ -51,6 +52,7 @@ def program_documents(program):
     return sorted(rows, key=lambda row: not row[1])
 
 
+@method_decorator(public_page(), name="dispatch")
 class ProgramListView(ListView):
     template_name = "certifications/program_list.html"
     context_object_name = "programs"

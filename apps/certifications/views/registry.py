@@ -9,6 +9,8 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import ListView, TemplateView, View
 from django_ratelimit.decorators import ratelimit
 
+from apps.core.page_cache import public_page
+
 from ..filters import RegistryFilterForm
 from ..models import Certificate
 from ..tokens import (
@@ -26,6 +28,7 @@ VERIFY_CACHE_SECONDS = 300
 VERIFY_RATE = "60/m"
 
 
+@method_decorator(public_page(query=["country", "program", "kind", "page"], search="q"), name="dispatch")
 class RegistryView(ListView):
     """Certified sites, and certified clinicians who agreed to be listed, while their certificate is active."""
 
@@ -70,6 +73,8 @@ def certificate_facts(certificate, today=None):
     }
 
 
+# The page cache answers before the rate limit, as a cached answer costs nothing to give.
+@method_decorator(public_page(), name="dispatch")
 @method_decorator(ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=True), name="get")
 @method_decorator(cache_control(public=True, max_age=VERIFY_CACHE_SECONDS), name="get")
 class VerifyView(TemplateView):
@@ -87,6 +92,7 @@ class VerifyView(TemplateView):
         )
 
 
+@method_decorator(public_page(), name="dispatch")
 @method_decorator(ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=True), name="get")
 @method_decorator(cache_control(public=True, max_age=VERIFY_CACHE_SECONDS), name="get")
 class VerifyJsonView(View):

@@ -82,6 +82,8 @@ class ApplicationForm(forms.ModelForm):
 
     kind = None
     required_fields = ()
+    # Each visitor's own: the template renders it outside the blank form's cached fragment, so it
+    # stays out of the layouts.
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     program = ProgramChoiceField(queryset=Program.objects.none(), empty_label=None)
     populations = forms.MultipleChoiceField(
@@ -334,7 +336,6 @@ class IndividualApplicationForm(ApplicationForm):
 
     def get_layout(self):
         return Layout(
-            "submission_key",
             Fieldset("Program", "program", "prior_training", css_class="form-section", css_id="program"),
             Fieldset("About you", "full_name", "email", "phone", "country", "city", css_class="form-section"),
             Fieldset(
@@ -479,7 +480,6 @@ class SiteApplicationForm(ApplicationForm):
 
     def get_layout(self):
         return Layout(
-            "submission_key",
             Fieldset("Program", "program", css_class="form-section", css_id="program"),
             Fieldset(
                 "Organisation",

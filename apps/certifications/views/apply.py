@@ -2,18 +2,19 @@
 
 import uuid
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import FormView, ListView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
-from apps.core.form_cache import CSRF_PLACEHOLDER, cached_form_page, can_use_cached_form
-from apps.core.page_cache import public_page
+from apps.core.page_cache import content_version, public_page
 
 from ..forms import (
     IndividualApplicationForm,
@@ -74,8 +75,6 @@ class ProgramListView(ListView):
 
 
 FORMS = {Kind.INDIVIDUAL: IndividualApplicationForm, Kind.SITE: SiteApplicationForm}
-# Stands in for each visitor's own submission key in the shared, cached copy of the blank form.
-BLANK_SUBMISSION_KEY = uuid.UUID("00000000-0000-4000-8000-0000b1a2f0e5")
 
 
 # Generous for a person correcting errors and saving drafts; a limit on anyone filling storage.
@@ -85,7 +84,12 @@ BLANK_SUBMISSION_KEY = uuid.UUID("00000000-0000-4000-8000-0000b1a2f0e5")
 class ApplyView(FormView):
     """A new application (or, in ResumeView, a saved draft): "Submit" needs everything, "Save and
     continue later" only a valid email. The form's hidden `submission_key` ties every POST to one
-    application, so a double click or a resubmitted POST never makes a second one."""
+    application, so a double click or a resubmitted POST never makes a second one.
+
+    The blank form is the same for every visitor but for its CSRF token and submission key: the
+    template keeps the rest as a `{% cache %}` fragment, under the content version, and the form (with
+    the programs it lists) is built only when that fragment is rendered. Drafts and forms with
+    errors render whole."""
 
     kind = None
     template_name = "certifications/application_form.html"
@@ -101,26 +105,33 @@ class ApplyView(FormView):
         return FORMS[self.kind]
 
     def get(self, request, *args, **kwargs):
-        if self.draft is None and can_use_cached_form(request):
-            # The shared copy needs no query at all: programs are read only when it is (re)rendered.
-            return cached_form_page(
-                request,
-                key=f"apply:{self.kind}:{request.GET.get('program', '')[:80]}",
-                render=self.render_blank_form,
-                fresh={str(BLANK_SUBMISSION_KEY): lambda: str(uuid.uuid4())},
-            )
-        if not self.programs:
+        if self.draft is not None:
+            return super().get(request, *args, **kwargs) if self.programs else self.render_closed()
+        slugs = self.open_program_slugs()
+        if not slugs:
             return self.render_closed()
-        return super().get(request, *args, **kwargs)
+        context = self.get_context_data(
+            form=SimpleLazyObject(self.get_form),
+            submission_key=uuid.uuid4(),
+            # The fragment's lifetime and key; its program is one that exists, never whatever a link says.
+            fragment={
+                "seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
+                "program": self.chosen_slug(slugs),
+                "version": content_version(),
+            },
+        )
+        return self.render_to_response(context)
 
-    def render_blank_form(self):
-        """The page of a new, empty form with placeholders for the CSRF token and submission key
-        (or the "applications closed" page when no program of this kind is open)."""
-        if not self.programs:
-            return self.render_closed().render().content.decode()
-        self.blank_placeholders = True
-        context = self.get_context_data(csrf_token=CSRF_PLACEHOLDER)
-        return self.response_class(self.request, self.get_template_names(), context).rendered_content
+    def open_program_slugs(self):
+        """The slugs of the open programs of this kind, in order, kept in the cache under the content
+        version like the fragment that they key (read from the database only when that is empty)."""
+        key = f"apply:open-programs:{self.kind}:{content_version()}"
+        return cache.get_or_set(key, lambda: [p.slug for p in self.programs], settings.PUBLIC_PAGE_CACHE_SECONDS)
+
+    def chosen_slug(self, slugs):
+        """The program the form starts with: the one named by ?program=, or the only one there is."""
+        slug = self.request.GET.get("program")
+        return slug if slug in slugs else (slugs[0] if len(slugs) == 1 else "")
 
     def post(self, request, *args, **kwargs):
         if not self.programs:
@@ -129,8 +140,6 @@ class ApplyView(FormView):
             key = uuid.UUID(request.POST.get("submission_key", ""))
         except ValueError as error:
             raise BadRequest("The form is missing its submission key.") from error
-        if key == BLANK_SUBMISSION_KEY:
-            raise BadRequest("The form's submission key is a placeholder, not a key.")
         existing = Application.objects.filter(submission_key=key).first()
         if existing is not None and existing.kind != self.kind:
             raise BadRequest("The submission key belongs to another form.")
@@ -141,16 +150,11 @@ class ApplyView(FormView):
         return super().post(request, *args, **kwargs)
 
     def get_initial(self):
-        if getattr(self, "blank_placeholders", False):
-            key = BLANK_SUBMISSION_KEY
-        else:
-            key = self.draft.submission_key if self.draft and self.draft.submission_key else uuid.uuid4()
+        key = self.draft.submission_key if self.draft and self.draft.submission_key else uuid.uuid4()
         initial = {"submission_key": key}
         if self.draft is None:
-            slug = self.request.GET.get("program")
+            slug = self.chosen_slug([p.slug for p in self.programs])
             chosen = next((p for p in self.programs if p.slug == slug), None)
-            if chosen is None and len(self.programs) == 1:
-                chosen = self.programs[0]
             if chosen is not None:
                 initial["program"] = chosen.pk
         return initial
@@ -163,15 +167,17 @@ class ApplyView(FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
+        """What the page needs besides the form; nothing here may build a lazy, blank form."""
         context = super().get_context_data(**kwargs)
-        form = context["form"]
         context.update(
             kind=self.kind,
             resuming=self.draft is not None,
             draft_valid_days=DRAFT_MAX_AGE.days,
-            document_requirements=form.document_requirements(),
-            files_lost=form.is_bound and bool(form.errors) and bool(self.request.FILES),
+            # Shown among the errors of a posted form, which then renders whole.
+            files_lost=bool(self.request.FILES),
         )
+        if "submission_key" not in context:  # a draft, or a posted form: the key it already has
+            context["submission_key"] = context["form"]["submission_key"].value()
         return context
 
     def form_valid(self, form):

@@ -105,7 +105,7 @@ class ApplyView(FormView):
         return FORMS[self.kind]
 
     def get(self, request, *args, **kwargs):
-        if self.draft is not None:
+        if self.draft is not None or not settings.PUBLIC_PAGE_CACHE_SECONDS:
             return super().get(request, *args, **kwargs) if self.programs else self.render_closed()
         slugs = self.open_program_slugs()
         if not slugs:

@@ -1,14 +1,15 @@
 """The public page cache: Django's cache middleware on the views marked `@public_page`.
 
 Public pages carry no CSRF token, no nonce and nothing of the visitor's, so one copy serves every
-anonymous visitor. Copies live in the default cache (Redis in production) under a key prefix made
-of the content version and today's date. Saving or deleting any of PUBLIC_CONTENT_MODELS bumps the
+anonymous visitor. Copies live in the default cache (Redis in production) under a key that holds
+the content version and today's date. Saving or deleting any of PUBLIC_CONTENT_MODELS bumps the
 version after the commit, so edits show at once; the date retires every copy at midnight, when
 certificates pass their expiry date; PUBLIC_PAGE_CACHE_SECONDS bounds everything else. The footer's
 settings, the partners' country menu and the application form's fragment use the same version.
 What a Redis outage does is decided in one place, `apps.core.cache.ResilientRedisCache`.
 """
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -19,9 +20,9 @@ from django.http import QueryDict
 from django.middleware.cache import CacheMiddleware
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import timezone
-from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key, patch_cache_control, set_response_etag
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.decorators import decorator_from_middleware_with_args
-from django.utils.http import split_directive_names, urlencode
+from django.utils.http import split_directive_names, split_header_value, urlencode
 
 VERSION_KEY = "page-cache:version"
 # Each process remembers the version for a second, saving a cache round trip on every request;
@@ -91,7 +92,8 @@ def connect_signals():
 
 
 class PublicPageCacheMiddleware(CacheMiddleware):
-    """Django's CacheMiddleware for one view, made into the `public_page` decorator.
+    """Django's CacheMiddleware for one view, made into the `public_page` decorator: responses are
+    stored and served as Django's cache middleware does, under a key of our own (see `_key`).
 
     Before the cache looks, the request is reduced to what the page understands: the query string
     to the parameters the decorator names (in that order, empty ones dropped, the last of a repeated
@@ -103,8 +105,9 @@ class PublicPageCacheMiddleware(CacheMiddleware):
     message waiting (a session or messages cookie), for a text search (`search`), for a value outside
     its `values`, and with PUBLIC_PAGE_CACHE_SECONDS = 0. A response is stored only when it is the
     same for everyone: a 200 that set no cookie, touched no session, holds no CSRF token, is not
-    private, and whose filter form and page number (`form` and `page_obj` in a template's context)
-    accepted the parameters (a tampered link or a page past the last one is answered, not stored).
+    private, varies on nothing but Accept-Encoding, and whose filter form and page number (`form`
+    and `page_obj` in a template's context) accepted the parameters: a tampered link or a page past
+    the last one is answered, not stored.
     """
 
     def __init__(self, get_response, *, query=(), search=None, values=None):
@@ -119,9 +122,8 @@ class PublicPageCacheMiddleware(CacheMiddleware):
         if not self._reduce(request):
             return None
         # Fixed once per request: a page rendered before a bump is stored under the version it read.
-        request.page_cache_prefix = f"{content_version()}.{timezone.localdate():%Y%m%d}"
-        key = get_cache_key(request, request.page_cache_prefix, "GET", cache=self.cache)
-        response = self.cache.get(key) if key else None
+        request.page_cache_key = self._key(request)
+        response = self.cache.get(request.page_cache_key)
         if response is None:
             request._cache_update_cache = request.method == "GET"  # HEAD is answered from GET's copy
             return None
@@ -139,11 +141,18 @@ class PublicPageCacheMiddleware(CacheMiddleware):
         if not response.has_header("Cache-Control"):
             # Browsers keep the page but ask each time: a reload costs a 304, an edit shows at once.
             patch_cache_control(response, public=True, no_cache=True)
-        timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
-        key = learn_cache_key(request, response, timeout, request.page_cache_prefix, cache=self.cache)
-        self.cache.set(key, response, timeout)
+        self.cache.set(request.page_cache_key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
         response["X-Page-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def _key(request):
+        """All that a stored page varies on, known before the view runs, so that one read finds it:
+        the content version, today's date, the reduced URL and the reduced Accept-Encoding. (Django's
+        own keys first read which headers the response varies on; these vary on Accept-Encoding only.)"""
+        url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
+        encoding = request.META.get("HTTP_ACCEPT_ENCODING", "identity")
+        return f"public-page:{content_version()}:{timezone.localdate():%Y%m%d}:{encoding}:{url}"
 
     def _reduce(self, request):
         """Reduce `request` to what the cache keys on, or return False to leave it to the view."""
@@ -174,8 +183,8 @@ class PublicPageCacheMiddleware(CacheMiddleware):
             return False
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.session.accessed:
             return False
-        if has_vary_header(response, "Cookie") or has_vary_header(response, "*"):
-            return False
+        if {header.lower() for header in split_header_value(response.get("Vary", ""))} - {"accept-encoding"}:
+            return False  # it varies on something the key does not hold (a cookie, a language)
         if {"private", "no-store"} & set(split_directive_names(response.get("Cache-Control", ""))):
             return False
         context = getattr(response, "context_data", None) or {}

@@ -92,7 +92,7 @@ def main():
     from django.test import Client
     from django.test.utils import override_settings
 
-    from apps.partners.geojson import bump_version
+    from apps.core.page_cache import bump_content_version
     from apps.partners.models import Partner
 
     created_in = create_partners(args.count)
@@ -111,12 +111,16 @@ def main():
             client.get("/partners/")  # warm the connection and the site settings
             warm_etag = client.get("/partners.geojson")["ETag"]
             rows = [
-                ("GeoJSON, cold cache", "/partners.geojson", {"before": bump_version}),
-                ("GeoJSON, cold cache, gzip", "/partners.geojson", {"before": bump_version, "Accept-Encoding": "gzip"}),
+                ("GeoJSON, cold cache", "/partners.geojson", {"before": bump_content_version}),
+                (
+                    "GeoJSON, cold cache, gzip",
+                    "/partners.geojson",
+                    {"before": bump_content_version, "Accept-Encoding": "gzip"},
+                ),
                 ("GeoJSON, warm cache", "/partners.geojson", {}),
                 ("GeoJSON, warm cache, gzip", "/partners.geojson", {"Accept-Encoding": "gzip"}),
                 ("GeoJSON, 304 revalidation", "/partners.geojson", {"If-None-Match": warm_etag}),
-                ("GeoJSON, ?country=GB, cold", "/partners.geojson?country=GB", {"before": bump_version}),
+                ("GeoJSON, ?country=GB, cold", "/partners.geojson?country=GB", {"before": bump_content_version}),
                 ("GeoJSON, ?q=city 42 (never cached)", "/partners.geojson?q=city+42", {}),
                 ("List page /partners/", "/partners/", {}),
                 ("List page ?country=GB&page=9", "/partners/?country=GB&page=9", {}),
@@ -133,7 +137,7 @@ def main():
     finally:
         if not args.keep:
             Partner.objects.filter(slug__startswith="bench-").delete()
-            bump_version()
+            bump_content_version()
             print("\nBench partners deleted (use --keep to keep them).")
 
 

@@ -5,9 +5,10 @@
 
 `--seed` first loads `seed_scale_data` (100,000 applications, 10,000 partners, 2,000 events,
 50,000 registrations, 2,000 publications, 500 FAQs) into an empty database. The script then serves
-the portal on 127.0.0.1:8300 and, for each public page, the GeoJSON, the .ics feed and /healthz,
-runs wrk at 8 and 64 connections and prints requests per second, median and p99 latency and the
-ratio of each page's throughput to /healthz measured in the same run. It then times, as a
+the portal on 127.0.0.1:8300 and, for each public page, each kind of text search (never cached),
+the GeoJSON, the .ics feed, the application forms and /healthz, runs wrk at 8 and 64 connections
+and prints requests per second, median and p99 latency and the ratio of each page's throughput to
+/healthz measured in the same run. It then times, as a
 logged-in reviewer, the applications changelist, a search and an application page, and prints
 the SQL queries each page makes. It prints figures; it is not a test and does not fail on them.
 """
@@ -25,7 +26,9 @@ from bench.client import Client
 from bench.server import BASE_DIR, PYTHON, Gunicorn, manage, production_env
 
 PORT = 8300
-TARGET_CONTENT_RATIO = 0.5
+TARGET_CONTENT_RATIO = 0.6
+# Text searches are never cached (their variety is unbounded): each one is a render and its queries.
+TARGET_SEARCH_RATIO = 0.01
 TARGET_FORM_RATIO = 0.25
 TARGET_P99_MS = 50
 TARGET_ADMIN_MEDIAN_MS = 150
@@ -73,6 +76,15 @@ def wrk(url, connections, duration):
     return parse_wrk(result.stdout)
 
 
+def drain(base_url, limit=180):
+    """Wait until the server answers /healthz at once again: slow pages still queued from a run at 64
+    connections (the uncached searches) would otherwise be measured as part of the next run."""
+    client = Client(base_url, timeout=60)
+    deadline = time.monotonic() + limit
+    while client.get("/healthz").seconds > 0.25 and time.monotonic() < deadline:
+        time.sleep(1)
+
+
 def sample_paths(env):
     """Paths that need real identifiers from the data (a certificate, a partner, an event, a page)."""
     code = (
@@ -93,7 +105,6 @@ def public_targets(ids):
     content = [
         ("home", "/"),
         ("FAQ", "/faq/"),
-        ("FAQ search", "/faq/?q=training"),
         ("information page", "/pages/about/"),
         ("programs", "/certification/"),
         ("partners", "/partners/"),
@@ -103,6 +114,12 @@ def public_targets(ids):
         ("registry", "/registry/"),
         ("verification", f"/verify/{ids['certificate']}/"),
         ("verification JSON", f"/verify/{ids['certificate']}.json"),
+    ]
+    searches = [
+        ("FAQ search", "/faq/?q=training"),
+        ("library search", "/library/?q=regulation"),
+        ("registry search", "/registry/?q=okafor"),
+        ("partners search", "/partners/?q=houston"),
     ]
     # Feeds carry every partner or upcoming event (200 KB gzipped for 10,000 partners): measured,
     # held to the p99 target, not to the content pages' share of /healthz.
@@ -114,7 +131,7 @@ def public_targets(ids):
         ("individual application form", "/apply/individual/"),
         ("site application form", "/apply/site/"),
     ]
-    return content, feeds, forms
+    return content, searches, feeds, forms
 
 
 def admin_timings(base_url, ids, rounds=20):
@@ -210,11 +227,11 @@ def main():
         "u.groups.add(Group.objects.get(name='Reviewers'))\n",
     )
     ids = sample_paths(env)
-    content, feeds, forms = public_targets(ids)
+    content, searches, feeds, forms = public_targets(ids)
     if args.only:
-        content, feeds, forms = (
+        content, searches, feeds, forms = (
             [(name, path) for name, path in group if args.only.lower() in name.lower()]
-            for group in (content, feeds, forms)
+            for group in (content, searches, feeds, forms)
         )
 
     machine = subprocess.run(["uname", "-srm"], capture_output=True, text=True, check=True).stdout.strip()
@@ -222,15 +239,23 @@ def main():
     print(f"gunicorn {args.workers} sync workers; wrk {args.duration}s per run")
 
     with Gunicorn(env, PORT, workers=args.workers) as server:
-        for _, path in [*content, *feeds, *forms, ("healthz", "/healthz")]:
+        for _, path in [*content, *searches, *feeds, *forms, ("healthz", "/healthz")]:
             Client(server.url).get(path)  # warm the page cache and connections
         for connections in (8, 64):
             print(f"\n== {connections} connections")
+            drain(server.url)
             health = wrk(f"{server.url}/healthz", connections, args.duration)
             print(f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs healthz':>10}  target")
             print(f"{'/healthz':34} {health['rps']:9.0f} {health['p50']:8.2f} {health['p99']:8.2f} {1:10.2f}")
-            for group, target in ((content, TARGET_CONTENT_RATIO), (feeds, None), (forms, TARGET_FORM_RATIO)):
+            groups = (
+                (content, TARGET_CONTENT_RATIO),
+                (feeds, None),
+                (forms, TARGET_FORM_RATIO),
+                (searches, TARGET_SEARCH_RATIO),
+            )
+            for group, target in groups:
                 for name, path in group:
+                    drain(server.url)
                     result = wrk(f"{server.url}{path}", connections, args.duration)
                     ratio = result["rps"] / health["rps"] if health["rps"] else 0
                     verdict = "ok" if target is None or ratio >= target else "BELOW"
@@ -243,13 +268,14 @@ def main():
                         f"{ratio:10.2f}  {'>= ' + str(target) if target else 'p99 only'} {verdict}"
                     )
 
+        drain(server.url)
         print("\n== Admin as a reviewer (20 sequential requests each)")
         for name, _path, median, worst in admin_timings(server.url, ids):
             verdict = "ok" if median < TARGET_ADMIN_MEDIAN_MS else "OVER"
             print(f"{name:34} median {median:7.1f} ms  max {worst:7.1f} ms  (< {TARGET_ADMIN_MEDIAN_MS} ms: {verdict})")
 
     print("\n== SQL queries per page (uncached)")
-    paths = [("anonymous", path) for _, path in [*content, *feeds, *forms]] + [
+    paths = [("anonymous", path) for _, path in [*content, *searches, *feeds, *forms]] + [
         ("reviewer", "/admin/certifications/application/"),
         ("reviewer", "/admin/certifications/application/?q=Whitfield&status=all"),
         ("reviewer", f"/admin/certifications/application/{ids['application'][0]}/change/"),

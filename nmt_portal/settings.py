@@ -60,8 +60,8 @@ MIDDLEWARE = [
     "apps.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions, CSRF and auth: a cached public page for an anonymous visitor needs none of them.
-    "apps.core.page_cache.PublicPageCacheMiddleware",
+    # A 304 when If-None-Match names the response's ETag (RFC 9110's comparison of whole tags).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,23 +135,10 @@ else:
 # Only staff have sessions; keeping them in PostgreSQL alone means a Redis outage never logs anyone out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Public pages served to anonymous visitors from the cache (apps/core/page_cache.py). Saving any
-# of PUBLIC_CONTENT_MODELS (app labels or app.model) invalidates them at once; the timeout bounds
-# what changes without a save, such as a certificate passing its expiry date. 0 switches it off.
+# Views marked @public_page are served to anonymous visitors from the cache (apps/core/page_cache.py).
+# Saving any of PUBLIC_CONTENT_MODELS (app labels or app.model) invalidates them at once; the timeout
+# bounds what changes without a save. 0 switches the page cache and the application form's fragment off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
-PUBLIC_PAGE_CACHE_PATHS = [
-    "/",
-    "/faq/",
-    "/pages/",
-    "/certification/",
-    "/registry/",
-    "/verify/",
-    "/partners/",
-    "/partners.geojson",
-    "/events/",
-    "/events.ics",
-    "/library/",
-]
 PUBLIC_CONTENT_MODELS = [
     "core.sitesettings",
     "faq",

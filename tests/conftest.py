@@ -9,6 +9,8 @@ import django_ratelimit.core
 import pytest
 from django.core.management import call_command
 
+from apps.core.page_cache import forget_content_version
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -35,11 +37,38 @@ def _roles_after_flush(request):
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Give every test its own cache namespace, on Redis (CI) as on local memory, so cached pages,
-    rate-limit counters and cached settings never leak between tests or parallel workers."""
+    rate-limit counters and cached settings never leak between tests or parallel workers. The
+    process's copy of the content version came from another namespace: it is forgotten too."""
     settings.CACHES = {
         alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}", "TIMEOUT": 600}
         for alias, config in settings.CACHES.items()
     }
+    forget_content_version()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Switch on the page cache and the blank form's fragment, which the test settings switch off."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def cache_keys():
+    """A function listing the keys of this test's cache namespace that contain `text`, on Redis as
+    on local memory: what requests have added to the cache."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    def keys(text=""):
+        backend = caches["default"]
+        if isinstance(backend, LocMemCache):
+            stored = [key for key in backend._cache if key.startswith(f"{backend.key_prefix}:")]
+        else:
+            client = backend._cache.get_client()
+            stored = [key.decode() for key in client.scan_iter(match=f"{backend.key_prefix}:*")]
+        return sorted(key for key in stored if text in key)
+
+    return keys
 
 
 @pytest.fixture(autouse=True)

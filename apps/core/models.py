@@ -1,13 +1,15 @@
 """Shared model bases, the site's contact settings, the starter-content ledger and staff's email texts."""
 
-import contextlib
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-SITE_SETTINGS_CACHE_KEY = "core:site-settings:v1"
+from .page_cache import content_version
+
+# The footer is on every page: readers take the row from the cache, under the content version (saving
+# it bumps the version after the commit, as for any public content). The timeout retires old versions.
+SITE_SETTINGS_CACHE_SECONDS = 3600
 
 
 class TimeStampedModel(models.Model):
@@ -52,23 +54,15 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        # The footer is on every page; readers take it from the cache.
-        with contextlib.suppress(Exception):
-            cache.delete(SITE_SETTINGS_CACHE_KEY)
 
     @classmethod
     def load(cls):
-        """The settings row, from the cache when possible (the database when the cache is down);
-        an unsaved default when none exists."""
-        try:
-            settings = cache.get(SITE_SETTINGS_CACHE_KEY)
-        except Exception:
-            return cls.objects.filter(pk=1).first() or cls(pk=1)
-        if settings is None:
-            settings = cls.objects.filter(pk=1).first() or cls(pk=1)
-            with contextlib.suppress(Exception):
-                cache.set(SITE_SETTINGS_CACHE_KEY, settings, timeout=None)
-        return settings
+        """The settings row, from the cache when possible; an unsaved default when none exists."""
+        return cache.get_or_set(
+            f"core:site-settings:{content_version()}",
+            lambda: cls.objects.filter(pk=1).first() or cls(pk=1),
+            SITE_SETTINGS_CACHE_SECONDS,
+        )
 
 
 class StarterContent(models.Model):

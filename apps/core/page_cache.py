@@ -1,33 +1,34 @@
-"""A shared cache of public pages for anonymous visitors.
+"""The public page cache: Django's cache middleware on the views marked `@public_page`.
 
-Public content pages have no inline script (so no per-request nonce) and no CSRF token, so the
-same HTML serves every anonymous visitor. Cached responses live in the default cache (Redis in
-production) under a key that includes a content version: saving or deleting any public content
-model bumps the version, so edits show at once; the TTL bounds what changes without a save
-(a certificate passing its expiry date).
+Public pages carry no CSRF token, no nonce and nothing of the visitor's, so one copy serves every
+anonymous visitor. Copies live in the default cache (Redis in production) under a key that holds
+the content version and today's date. Saving or deleting any of PUBLIC_CONTENT_MODELS bumps the
+version after the commit, so edits show at once; the date retires every copy at midnight, when
+certificates pass their expiry date; PUBLIC_PAGE_CACHE_SECONDS bounds everything else. The footer's
+settings, the partners' country menu and the application form's fragment use the same version.
+What a Redis outage does is decided in one place, `apps.core.cache.ResilientRedisCache`.
 """
 
-import contextlib
-import gzip
 import hashlib
-import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import has_vary_header, patch_vary_headers
-
-logger = logging.getLogger(__name__)
+from django.http import QueryDict
+from django.middleware.cache import CacheMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.decorators import decorator_from_middleware_with_args
+from django.utils.http import split_directive_names, split_header_value, urlencode
 
 VERSION_KEY = "page-cache:version"
 # Each process remembers the version for a second, saving a cache round trip on every request;
 # an edit reaches every server's readers within that second.
 VERSION_MEMO_SECONDS = 1.0
 _memo = {"version": None, "until": 0.0}
-COMPRESSIBLE = ("text/", "application/json", "application/geo+json", "application/javascript")
 
 
 def _fresh_version():
@@ -36,31 +37,37 @@ def _fresh_version():
 
 
 def content_version():
-    """The current version of public content; raises if the cache is unreachable."""
+    """The current version of public content (a fresh one each second while the cache is away)."""
     now = time.monotonic()
-    if _memo["version"] is not None and now < _memo["until"]:
+    if now < _memo["until"]:
         return _memo["version"]
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
+        version = _fresh_version()
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY, version)  # another process set it first
     _memo.update(version=version, until=now + VERSION_MEMO_SECONDS)
     return version
 
 
+def forget_content_version():
+    """Read the version from the cache again at the next call (tests do at each new cache namespace)."""
+    _memo.update(version=None, until=0.0)
+
+
 def bump_content_version():
-    """Invalidate every cached public page. A cache outage must never fail the write that called it."""
+    """Retire every cached public page, fragment and footer. Runs after the commit (see below)."""
     try:
-        try:
-            version = cache.incr(VERSION_KEY)
-        except ValueError:  # not set yet, or lost with the cache
-            version = _fresh_version()
-            cache.set(VERSION_KEY, version, timeout=None)
-    except Exception:
-        logger.warning("Could not invalidate the page cache: the cache is unreachable.")
-        _memo.update(version=None, until=0.0)
-        return
-    _memo.update(version=version, until=time.monotonic() + VERSION_MEMO_SECONDS)
+        cache.incr(VERSION_KEY)  # atomic: two bumps at once give two versions
+    except ValueError:  # Django's answer for a key that is not set: never set, or lost with the cache
+        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
+    forget_content_version()
+
+
+def content_changed():
+    """Bump the content version once the current transaction commits. The receivers below do it
+    for every save and delete; call it after writes that send no signal (a queryset's update())."""
+    transaction.on_commit(bump_content_version)
 
 
 def _is_public_content(sender):
@@ -74,7 +81,7 @@ def _is_public_content(sender):
 def _on_change(sender, **kwargs):
     if _is_public_content(sender):
         # After the commit: a page cached between the bump and the commit would otherwise keep the old content.
-        transaction.on_commit(bump_content_version)
+        content_changed()
 
 
 def connect_signals():
@@ -84,96 +91,113 @@ def connect_signals():
     m2m_changed.connect(_on_change, dispatch_uid="page_cache_m2m_changed")
 
 
-class PublicPageCacheMiddleware:
-    """Serve anonymous GET/HEAD requests for the listed public paths from the cache.
+class PublicPageCacheMiddleware(CacheMiddleware):
+    """Django's CacheMiddleware for one view, made into the `public_page` decorator: responses are
+    stored and served as Django's cache middleware does, under a key of our own (see `_key`).
 
-    Requests with a session or message cookie (staff, someone who just posted a form) always reach
-    the view; responses that set a cookie, vary on the cookie (a CSRF token was used) or are
-    private are never stored.
+    Before the cache looks, the request is reduced to what the page understands: the query string
+    to the parameters the decorator names (in that order, empty ones dropped, the last of a repeated
+    one, each within its `values` when it has any) and Accept-Encoding to "gzip" or nothing. The view
+    renders that same reduced request, so an entry holds exactly what its key says, and nothing a
+    visitor adds to a URL makes a new entry: at most one copy per page and parameters, gzipped or not.
+
+    The cache is skipped (the view answers as for any page) for staff and for a visitor with a
+    message waiting (a session or messages cookie), for a text search (`search`), for a value outside
+    its `values`, and with PUBLIC_PAGE_CACHE_SECONDS = 0. A response is stored only when it is the
+    same for everyone: a 200 that set no cookie, touched no session, holds no CSRF token, is not
+    private, varies on nothing but Accept-Encoding, and whose filter form and page number (`form`
+    and `page_obj` in a template's context) accepted the parameters: a tampered link or a page past
+    the last one is answered, not stored.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
-        self.paths = tuple(settings.PUBLIC_PAGE_CACHE_PATHS)
+    def __init__(self, get_response, *, query=(), search=None, values=None):
+        super().__init__(get_response)
+        self.query = tuple(query)
+        self.search = search
+        self.values = values or {}
+        self.gzip = GZipMiddleware(get_response)
 
-    def __call__(self, request):
-        if not self._request_is_cacheable(request):
-            return self.get_response(request)
-        try:
-            key = self._key(request)
-            entry = cache.get(key)
-        except Exception:  # a cache outage must never take pages down
-            return self.get_response(request)
-        if entry is not None:
-            return self._from_entry(request, entry)
-        response = self.get_response(request)
-        if self._response_is_cacheable(response):
-            # Serving the page matters more than caching it.
-            with contextlib.suppress(Exception):
-                cache.set(key, self._to_entry(response), self.timeout)
-            response["X-Page-Cache"] = "miss"
-        return response
-
-    @staticmethod
-    def _to_entry(response):
-        """What is stored: the headers and the body, gzipped once when worth it (not on every hit).
-        A compressed entry keeps only the gzipped body, a fraction of the bytes to fetch per hit;
-        the rare client without gzip gets it decompressed."""
-        content = response.content
-        compress = len(content) > 1024 and response.get("Content-Type", "").startswith(COMPRESSIBLE)
-        return {
-            "status": response.status_code,
-            "headers": [(k, v) for k, v in response.items() if k.lower() != "content-length"],
-            "content": None if compress else content,
-            "gzip": gzip.compress(content, compresslevel=6, mtime=0) if compress else None,
-            "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
-        }
-
-    @staticmethod
-    def _from_entry(request, entry):
-        if entry["etag"] in request.headers.get("If-None-Match", ""):
-            response = HttpResponseNotModified()
-            response["ETag"] = entry["etag"]
-            response["X-Page-Cache"] = "hit"
-            return response
-        use_gzip = entry["gzip"] is not None and "gzip" in request.headers.get("Accept-Encoding", "")
-        if use_gzip:
-            body = entry["gzip"]
-        else:
-            body = entry["content"] if entry["gzip"] is None else gzip.decompress(entry["gzip"])
-        response = HttpResponse(body, status=entry["status"])
-        for name, value in entry["headers"]:
-            response[name] = value
-        if use_gzip:
-            response["Content-Encoding"] = "gzip"
-        if entry["gzip"] is not None:
-            patch_vary_headers(response, ["Accept-Encoding"])
-        response["Content-Length"] = str(len(response.content))
-        response["ETag"] = entry["etag"]
+    def process_request(self, request):
+        request._cache_update_cache = False
+        if not self._reduce(request):
+            return None
+        # Fixed once per request: a page rendered before a bump is stored under the version it read.
+        request.page_cache_key = self._key(request)
+        response = self.cache.get(request.page_cache_key)
+        if response is None:
+            request._cache_update_cache = request.method == "GET"  # HEAD is answered from GET's copy
+            return None
         response["X-Page-Cache"] = "hit"
         return response
 
-    def _request_is_cacheable(self, request):
-        if not self.timeout or request.method not in ("GET", "HEAD"):
+    def process_response(self, request, response):
+        if response.status_code == 200 and not response.streaming and not response.has_header("ETag"):
+            # Of the uncompressed body: gzip (below) only marks it weak, so the ETag outlives a bump
+            # that changed nothing on this page, and a browser's reload still gets a 304.
+            set_response_etag(response)
+        response = self.gzip.process_response(request, response)
+        if not request._cache_update_cache or not self._same_for_everyone(request, response):
+            return response
+        if not response.has_header("Cache-Control"):
+            # Browsers keep the page but ask each time: a reload costs a 304, an edit shows at once.
+            patch_cache_control(response, public=True, no_cache=True)
+        self.cache.set(request.page_cache_key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _key(request):
+        """All that a stored page varies on, known before the view runs, so that one read finds it:
+        the content version, today's date, the reduced URL and the reduced Accept-Encoding. (Django's
+        own keys first read which headers the response varies on; these vary on Accept-Encoding only.)"""
+        url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
+        encoding = request.META.get("HTTP_ACCEPT_ENCODING", "identity")
+        return f"public-page:{content_version()}:{timezone.localdate():%Y%m%d}:{encoding}:{url}"
+
+    def _reduce(self, request):
+        """Reduce `request` to what the cache keys on, or return False to leave it to the view."""
+        if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE_SECONDS:
             return False
         if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
             return False
-        path = request.path
-        # "/" is the home page only; other entries ending in "/" cover everything below them.
-        return any(path == p or (p != "/" and p.endswith("/") and path.startswith(p)) for p in self.paths)
-
-    def _key(self, request):
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        return f"page-cache:{content_version()}:{digest}"
+        if self.search and request.GET.get(self.search, "").strip():
+            return False
+        query = {}
+        for name in self.query:
+            value = request.GET.get(name, "")
+            if value and name in self.values and value not in self.values[name]:
+                return False
+            if value:
+                query[name] = value
+        request.META["QUERY_STRING"] = urlencode(query)
+        request.GET = QueryDict(request.META["QUERY_STRING"])
+        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            request.META["HTTP_ACCEPT_ENCODING"] = "gzip"
+        else:
+            request.META.pop("HTTP_ACCEPT_ENCODING", None)
+        return True
 
     @staticmethod
-    def _response_is_cacheable(response):
+    def _same_for_everyone(request, response):
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
-        if response.has_header("Content-Encoding"):
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.session.accessed:
             return False
-        if has_vary_header(response, "Cookie") or has_vary_header(response, "*"):
+        if {header.lower() for header in split_header_value(response.get("Vary", ""))} - {"accept-encoding"}:
+            return False  # it varies on something the key does not hold (a cookie, a language)
+        if {"private", "no-store"} & set(split_directive_names(response.get("Cache-Control", ""))):
             return False
-        cache_control = response.get("Cache-Control", "").lower()
-        return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        context = getattr(response, "context_data", None) or {}
+        form, page = context.get("form"), context.get("page_obj")
+        if form is not None and form.is_bound and form.errors:
+            return False
+        return page is None or request.GET.get("page", "1") == str(page.number)
+
+
+public_page = decorator_from_middleware_with_args(PublicPageCacheMiddleware)
+public_page.__doc__ = """Mark a view as a public page, the same for every anonymous visitor: it is cached.
+
+`query` names the query parameters the page understands, `search` the one that makes it a text
+search (never cached: their variety is unbounded), `values` the accepted values of a parameter that
+no form checks. On a class-based view: `@method_decorator(public_page(...), name="dispatch")`.
+"""

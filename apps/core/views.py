@@ -7,13 +7,16 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView
 
 from .context_processors import SITE_NAME, navigation
+from .page_cache import public_page
 
 
+@method_decorator(public_page(), name="dispatch")
 class HomeView(TemplateView):
     template_name = "core/home.html"
 

@@ -1,6 +1,7 @@
 """Public pages of the trainings: lists, detail with the registration form, registration,
 private cancellation, and the iCalendar feeds."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -8,6 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from apps.core.page_cache import public_page
 from apps.core.ratelimits import ratelimit
 
 from .calendar import CONTENT_TYPE, build_calendar
@@ -30,6 +32,7 @@ State = Event.RegistrationState
 REGISTERED_SESSION_KEY = "events:registration"
 
 
+@method_decorator(public_page(query=["kind", "page"], values={"kind": Event.Kind.values}), name="dispatch")
 class EventListView(ListView):
     """Upcoming published events, soonest first; `?kind=` narrows them to one kind."""
 
@@ -58,6 +61,7 @@ class EventListView(ListView):
         return context
 
 
+@method_decorator(public_page(), name="dispatch")
 class EventDetailView(DetailView):
     """An event with its times (in its own zone and in UTC), seats left and the registration form.
     Staff may preview an unpublished event."""
@@ -67,7 +71,11 @@ class EventDetailView(DetailView):
 
     def get_queryset(self):
         events = Event.objects.with_counts()
-        return events if self.request.user.is_staff else events.published()
+        # Only a visitor with a session can be staff: others never touch the session, so the page
+        # stays the same for every anonymous visitor and can be cached.
+        if settings.SESSION_COOKIE_NAME in self.request.COOKIES and self.request.user.is_staff:
+            return events
+        return events.published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -216,12 +224,14 @@ def _calendar_response(content, filename):
     return response
 
 
+@public_page()
 def calendar_feed(request):
     """Every upcoming published event, for calendar subscriptions."""
     events = Event.objects.published().upcoming()
     return _calendar_response(build_calendar(events), "nmt-trainings.ics")
 
 
+@public_page()
 def event_calendar(request, slug):
     event = get_object_or_404(Event.objects.published(), slug=slug)
     return _calendar_response(build_calendar([event], name=event.title), f"{event.slug}.ics")

@@ -1,62 +1,23 @@
-"""The partners GeoJSON (RFC 7946) and the cache behind it.
+"""The partners GeoJSON (RFC 7946), and the country menu of the partner directory.
 
-Cached entries are keyed by a version number, today's date and the normalised filters. The
-version changes whenever a partner or a certificate is written (`bump_version`, called after the
-commit by the services, the admin, the import and a certificate's save), so an edit shows at once;
-today's date in the key retires every entry at midnight, when certificates pass their expiry date;
-and entries live at most GEOJSON_CACHE_SECONDS, in case a certificate changed without a save
-signal (a bulk `update()`). Text searches are never cached: their variety is unbounded.
+The document is cached as a public page (`PartnerGeoJsonView`): under the content version, which
+every write to a partner or a certificate bumps after the commit, and today's date, which retires
+it at midnight, when certificates pass their expiry date.
 """
 
-import gzip
-import hashlib
 import json
-import uuid
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
+from apps.core.page_cache import content_version
+
 from .filters import apply_filters
 from .models import Partner, public_coordinates
 
-VERSION_KEY = "partners:version"
-GEOJSON_CACHE_SECONDS = 300
 COUNTRIES_CACHE_SECONDS = 3600
-
-
-def cache_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # First use, or evicted: a fresh version retires whatever was cached under the old one.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def bump_version():
-    """Retire every cached GeoJSON document and filter menu. Call after the commit."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-@dataclass(frozen=True)
-class Document:
-    """A GeoJSON document as cached: only its gzipped bytes (a tenth of the size to fetch from the
-    cache on every request; nearly every client accepts gzip) and its ETag."""
-
-    gzipped: bytes
-    etag: str
-
-    @property
-    def body(self):
-        return gzip.decompress(self.gzipped)
-
-
-def _document(body):
-    digest = hashlib.sha256(body).hexdigest()[:32]
-    return Document(gzipped=gzip.compress(body, compresslevel=6, mtime=0), etag=f'"{digest}"')
 
 
 def feature_collection(filters, *, today=None):
@@ -98,30 +59,17 @@ def feature_collection(filters, *, today=None):
 
 
 def render(filters, *, today=None):
-    body = json.dumps(feature_collection(filters, today=today), ensure_ascii=False, separators=(",", ":"))
-    return _document(body.encode())
-
-
-def cached_document(filters):
-    """The GeoJSON document for `filters`: from the cache, or built and cached (not for text searches)."""
-    if filters["q"]:
-        return render(filters)
-    today = timezone.localdate()
-    flags = f"{filters['country'] or '-'}:{filters['kind'] or '-'}:{int(filters['certified'])}"
-    key = f"partners:geojson:{cache_version()}:{today.isoformat()}:{flags}"
-    document = cache.get(key)
-    if document is None:
-        document = render(filters, today=today)
-        cache.set(key, document, timeout=GEOJSON_CACHE_SECONDS)
-    return document
+    """The FeatureCollection as compact UTF-8 JSON."""
+    return json.dumps(feature_collection(filters, today=today), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def published_countries():
-    """(code, name) of the countries that have published partners, by name, for the filter menu."""
-    key = f"partners:countries:{cache_version()}"
-    choices = cache.get(key)
-    if choices is None:
+    """(code, name) of the countries that have published partners, by name, for the filter menu.
+
+    Cached under the content version: a miss of the cached list page and every search use it."""
+
+    def by_name():
         codes = Partner.objects.published().order_by().values_list("country", flat=True).distinct()
-        choices = sorted(((code, str(countries.name(code))) for code in codes), key=lambda choice: choice[1])
-        cache.set(key, choices, timeout=COUNTRIES_CACHE_SECONDS)
-    return choices
+        return sorted(((code, str(countries.name(code))) for code in codes), key=lambda choice: choice[1])
+
+    return cache.get_or_set(f"partners:countries:{content_version()}", by_name, COUNTRIES_CACHE_SECONDS)

@@ -1,4 +1,4 @@
-"""Every write to partners. Each one retires the cached GeoJSON once its transaction commits."""
+"""Every write to partners. Each one retires the cached pages and map once its transaction commits."""
 
 import logging
 
@@ -8,18 +8,17 @@ from django.utils.text import slugify
 
 from apps.certifications.models import Certificate
 from apps.certifications.models import Kind as CertificateKind
+from apps.core.page_cache import content_changed
 
-from .geojson import bump_version
 from .models import Partner
 
 logger = logging.getLogger(__name__)
 
 
 def partners_changed():
-    """Retire the cached GeoJSON and filter menus after the current transaction commits.
-
-    `robust`: a cache outage must never undo or fail the write that has just been committed."""
-    transaction.on_commit(bump_version, robust=True)
+    """Retire the cached pages, map and country menu after the current transaction commits: the
+    content version's receivers do it for each save and delete, this for a whole import or batch."""
+    content_changed()
 
 
 def _delete_file_after_commit(name):
@@ -156,8 +155,3 @@ def partners_create_for_certified_sites(*, today=None):
         logger.info("Created %d unpublished partners for certified sites", len(created))
         partners_changed()
     return created
-
-
-def certificate_changed(**kwargs):
-    """Receiver of a certificate's save and delete: its badge may have appeared or gone."""
-    partners_changed()

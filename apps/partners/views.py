@@ -8,14 +8,20 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView, View
 
+from apps.core.page_cache import public_page
+
+from . import geojson
 from .filters import PartnerFilterForm, apply_filters
-from .geojson import cached_document, published_countries
+from .geojson import published_countries
 from .models import Partner
 
 PAGE_SIZE = 24
+# What the directory and the GeoJSON understand; the form checks every value but the checkbox's.
+FILTERS = ["country", "kind", "certified"]
+FILTER_VALUES = {"certified": ["on"]}
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg)$")
 LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
 
@@ -40,6 +46,7 @@ def can_preview(user):
     return user.is_authenticated and user.is_staff and user.has_perm("partners.view_partner")
 
 
+@method_decorator(public_page(query=[*FILTERS, "page"], search="q", values=FILTER_VALUES), name="dispatch")
 class PartnerListView(TemplateView):
     """The map and the list: a complete, paginated, filterable list without JavaScript; the map
     script reads the same filters, fetches the GeoJSON and swaps in this page's list."""
@@ -67,6 +74,7 @@ class PartnerListView(TemplateView):
         return context
 
 
+@method_decorator(public_page(), name="dispatch")
 class PartnerDetailView(DetailView):
     template_name = "partners/partner_detail.html"
     context_object_name = "partner"
@@ -92,6 +100,7 @@ class PartnerDetailView(DetailView):
         return context
 
 
+@method_decorator(public_page(query=FILTERS, search="q", values=FILTER_VALUES), name="dispatch")
 class PartnerGeoJsonView(View):
     """/partners.geojson: published partners as an RFC 7946 FeatureCollection, with the page's filters."""
 
@@ -101,20 +110,10 @@ class PartnerGeoJsonView(View):
         form = PartnerFilterForm(request.GET)
         if not form.is_valid():
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-        document = cached_document(form.filters())
-        not_modified = get_conditional_response(request, etag=document.etag)
-        if not_modified is not None:
-            response = not_modified
-        elif "gzip" in request.headers.get("Accept-Encoding", ""):
-            response = HttpResponse(document.gzipped, content_type="application/geo+json")
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(document.body, content_type="application/geo+json")
-        response["ETag"] = document.etag
-        # Browsers keep a copy but ask each time; an unchanged map costs a 304 and no query.
+        response = HttpResponse(geojson.render(form.filters()), content_type="application/geo+json")
+        # Browsers keep a copy but ask each time (with the ETag): an unchanged map costs a 304.
         response["Cache-Control"] = "public, no-cache"
         response["Access-Control-Allow-Origin"] = "*"
-        patch_vary_headers(response, ["Accept-Encoding"])
         return response
 
 

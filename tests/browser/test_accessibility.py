@@ -443,9 +443,9 @@ def test_status_page_answer_form_with_errors_and_a_refused_upload(axe_page, cont
     _submit(axe_page, "Send my answer")
 
     assert _summary_has_focus(axe_page) == (
-        "Please correct the 2 fields marked below Your answer: Enter your answer to the reviewers. Licence or credential: "
-        "“licence” is not a PDF, JPEG or PNG file. Please upload PDF, JPEG or PNG only. Files are not kept when "
-        "the form has errors: please choose your documents again. Everything you typed is still here."
+        "Please correct the 2 fields marked below Your answer: Enter your answer to the reviewers. Licence or "
+        "credential: “licence” is not a PDF, JPEG or PNG file. Please upload PDF, JPEG or PNG only. Files are "
+        "not kept when the form has errors: please choose your documents again. Everything you typed is still here."
     )
     assert axe_page.get_attribute("#id_message", "aria-invalid") == "true"
     assert axe_page.get_attribute("#id_document_licence", "aria-describedby") == (

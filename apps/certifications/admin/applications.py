@@ -17,6 +17,7 @@ from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_filters import WorkQueueFilter
+from apps.core.page_cache import content_version
 
 from ..dashboard import dashboard_stats
 from ..models import (
@@ -76,7 +77,8 @@ class ReviewerFilter(admin.SimpleListFilter):
         return queryset
 
 
-COUNTRY_CACHE_KEY = "certifications:application-countries:v1"
+# Under the content version like every cached list; applications are not public content and do not
+# bump it, so a new country appears within COUNTRY_CACHE_SECONDS.
 COUNTRY_CACHE_SECONDS = 600
 
 
@@ -89,7 +91,7 @@ class CountryFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # A DISTINCT over every application is the slowest query of the queue; the list changes rarely.
         codes = cache.get_or_set(
-            COUNTRY_CACHE_KEY,
+            f"certifications:application-countries:{content_version()}",
             lambda: list(model_admin.model.objects.order_by("country").values_list("country", flat=True).distinct()),
             COUNTRY_CACHE_SECONDS,
         )

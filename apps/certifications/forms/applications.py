@@ -70,6 +70,8 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
     """
 
     kind = None
+    # Each visitor's own: the template renders it outside the blank form's cached fragment, so it
+    # stays out of the layout.
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     program = ProgramChoiceField(queryset=Program.objects.none(), empty_label=None)
     populations = forms.MultipleChoiceField(choices=Population.choices, widget=forms.CheckboxSelectMultiple)
@@ -121,7 +123,7 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
 
     def get_layout(self):
         """One fieldset per section of sections.py, its slug as the fieldset's id."""
-        parts = ["submission_key"]
+        parts = []
         for section in self.sections:
             if section.documents:
                 parts.append(self.documents_fieldset(section))

@@ -1,7 +1,6 @@
 """Public pages of certification, and the staff-only document download, one module per area."""
 
 from .apply import (
-    BLANK_SUBMISSION_KEY,
     ApplicationReceivedView,
     DraftSavedView,
     IndividualApplyView,
@@ -14,7 +13,6 @@ from .registry import CertificateView, RegistryView, VerifyJsonView, VerifyLooku
 from .status import LookupSentView, LookupView, StatusView
 
 __all__ = [
-    "BLANK_SUBMISSION_KEY",
     "ApplicationReceivedView",
     "CertificateView",
     "DraftSavedView",

@@ -2,6 +2,8 @@
 
 import uuid
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import IntegrityError
 from django.shortcuts import redirect
@@ -9,10 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import FormView, ListView, TemplateView
 
-from apps.core.form_cache import CSRF_PLACEHOLDER, cached_form_page, can_use_cached_form
+from apps.core.page_cache import content_version, public_page
 from apps.core.ratelimits import ratelimit
 
 from ..forms import (
@@ -53,6 +55,7 @@ def program_documents(program):
     return sorted(rows, key=lambda row: not row[1])
 
 
+@method_decorator(public_page(), name="dispatch")
 class ProgramListView(ListView):
     template_name = "certifications/program_list.html"
     context_object_name = "programs"
@@ -74,8 +77,6 @@ class ProgramListView(ListView):
 
 
 FORMS = {Kind.INDIVIDUAL: IndividualApplicationForm, Kind.SITE: SiteApplicationForm}
-# Stands in for each visitor's own submission key in the shared, cached copy of the blank form.
-BLANK_SUBMISSION_KEY = uuid.UUID("00000000-0000-4000-8000-0000b1a2f0e5")
 # The button that confirms a second application for the same program and email.
 SUBMIT_AGAIN = "submit-again"
 
@@ -94,7 +95,12 @@ def earlier_key(program_id, email):
 class ApplyView(FormView):
     """A new application (or, in ResumeView, a saved draft): "Submit" needs everything, "Save and
     continue later" only a valid email. The form's hidden `submission_key` ties every POST to one
-    application, so a double click or a resubmitted POST never makes a second one."""
+    application, so a double click or a resubmitted POST never makes a second one.
+
+    The blank form is the same for every visitor but for its CSRF token and submission key: the
+    template keeps the rest as a `{% cache %}` fragment, under the content version, and the form (with
+    the programs it lists) is built only when that fragment is rendered. Drafts and forms with
+    errors render whole."""
 
     kind = None
     template_name = "certifications/application_form.html"
@@ -110,26 +116,33 @@ class ApplyView(FormView):
         return FORMS[self.kind]
 
     def get(self, request, *args, **kwargs):
-        if self.draft is None and can_use_cached_form(request):
-            # The shared copy needs no query at all: programs are read only when it is (re)rendered.
-            return cached_form_page(
-                request,
-                key=f"apply:{self.kind}:{request.GET.get('program', '')[:80]}",
-                render=self.render_blank_form,
-                fresh={str(BLANK_SUBMISSION_KEY): lambda: str(uuid.uuid4())},
-            )
-        if not self.programs:
+        if self.draft is not None or not settings.PUBLIC_PAGE_CACHE_SECONDS:
+            return super().get(request, *args, **kwargs) if self.programs else self.render_closed()
+        slugs = self.open_program_slugs()
+        if not slugs:
             return self.render_closed()
-        return super().get(request, *args, **kwargs)
+        context = self.get_context_data(
+            form=SimpleLazyObject(self.get_form),
+            submission_key=uuid.uuid4(),
+            # The fragment's lifetime and key; its program is one that exists, never whatever a link says.
+            fragment={
+                "seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
+                "program": self.chosen_slug(slugs),
+                "version": content_version(),
+            },
+        )
+        return self.render_to_response(context)
 
-    def render_blank_form(self):
-        """The page of a new, empty form with placeholders for the CSRF token and submission key
-        (or the "applications closed" page when no program of this kind is open)."""
-        if not self.programs:
-            return self.render_closed().render().content.decode()
-        self.blank_placeholders = True
-        context = self.get_context_data(csrf_token=CSRF_PLACEHOLDER)
-        return self.response_class(self.request, self.get_template_names(), context).rendered_content
+    def open_program_slugs(self):
+        """The slugs of the open programs of this kind, in order, kept in the cache under the content
+        version like the fragment that they key (read from the database only when that is empty)."""
+        key = f"apply:open-programs:{self.kind}:{content_version()}"
+        return cache.get_or_set(key, lambda: [p.slug for p in self.programs], settings.PUBLIC_PAGE_CACHE_SECONDS)
+
+    def chosen_slug(self, slugs):
+        """The program the form starts with: the one named by ?program=, or the only one there is."""
+        slug = self.request.GET.get("program")
+        return slug if slug in slugs else (slugs[0] if len(slugs) == 1 else "")
 
     def post(self, request, *args, **kwargs):
         if not self.programs:
@@ -138,8 +151,6 @@ class ApplyView(FormView):
             key = uuid.UUID(request.POST.get("submission_key", ""))
         except ValueError as error:
             raise BadRequest("The form is missing its submission key.") from error
-        if key == BLANK_SUBMISSION_KEY:
-            raise BadRequest("The form's submission key is a placeholder, not a key.")
         existing = Application.objects.filter(submission_key=key).first()
         if existing is not None and existing.kind != self.kind:
             raise BadRequest("The submission key belongs to another form.")
@@ -150,16 +161,11 @@ class ApplyView(FormView):
         return super().post(request, *args, **kwargs)
 
     def get_initial(self):
-        if getattr(self, "blank_placeholders", False):
-            key = BLANK_SUBMISSION_KEY
-        else:
-            key = self.draft.submission_key if self.draft and self.draft.submission_key else uuid.uuid4()
+        key = self.draft.submission_key if self.draft and self.draft.submission_key else uuid.uuid4()
         initial = {"submission_key": key}
         if self.draft is None:
-            slug = self.request.GET.get("program")
+            slug = self.chosen_slug([p.slug for p in self.programs])
             chosen = next((p for p in self.programs if p.slug == slug), None)
-            if chosen is None and len(self.programs) == 1:
-                chosen = self.programs[0]
             if chosen is not None:
                 initial["program"] = chosen.pk
         return initial
@@ -172,16 +178,18 @@ class ApplyView(FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
+        """What the page needs besides the form; nothing here may build a lazy, blank form."""
         context = super().get_context_data(**kwargs)
-        form = context["form"]
         context.update(
             kind=self.kind,
             second_confirmed=self.request.method == "POST" and self.second_confirmed,
             resuming=self.draft is not None,
             draft_valid_days=DRAFT_MAX_AGE.days,
-            document_requirements=form.document_requirements(),
-            files_lost=form.is_bound and bool(self.request.FILES) and (bool(form.errors) or "earlier" in kwargs),
+            # Shown with the errors or the warning of a posted form, which then renders whole.
+            files_lost=bool(self.request.FILES),
         )
+        if "submission_key" not in context:  # a draft, or a posted form: the key it already has
+            context["submission_key"] = context["form"]["submission_key"].value()
         return context
 
     def earlier_application(self, form):

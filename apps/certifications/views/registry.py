@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.generic import ListView, TemplateView, View
 
+from apps.core.page_cache import public_page
 from apps.core.ratelimits import ratelimit
 
 from ..filters import RegistryFilterForm
@@ -28,6 +29,7 @@ VERIFY_CACHE_SECONDS = 300
 VERIFY_RATE = "60/m"
 
 
+@method_decorator(public_page(query=["country", "program", "kind", "page"], search="q"), name="dispatch")
 class RegistryView(ListView):
     """Certified sites, and certified clinicians who agreed to be listed, while their certificate is active."""
 
@@ -72,6 +74,8 @@ def certificate_facts(certificate, today=None):
     }
 
 
+# The page cache answers before the rate limit, as a cached answer costs nothing to give.
+@method_decorator(public_page(), name="dispatch")
 @method_decorator(ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=True), name="get")
 @method_decorator(cache_control(public=True, max_age=VERIFY_CACHE_SECONDS), name="get")
 class VerifyView(TemplateView):
@@ -90,6 +94,7 @@ class VerifyView(TemplateView):
         )
 
 
+@method_decorator(public_page(), name="dispatch")
 @method_decorator(ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=True), name="get")
 @method_decorator(cache_control(public=True, max_age=VERIFY_CACHE_SECONDS), name="get")
 class VerifyJsonView(View):

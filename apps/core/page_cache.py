@@ -9,7 +9,6 @@ settings, the partners' country menu and the application form's fragment use the
 What a Redis outage does is decided in one place, `apps.core.cache.ResilientRedisCache`.
 """
 
-import hashlib
 import time
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.http import QueryDict
 from django.middleware.cache import CacheMiddleware
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import get_max_age, set_response_etag
 from django.utils.decorators import decorator_from_middleware_with_args
 from django.utils.http import split_directive_names, split_header_value, urlencode
 
@@ -92,22 +91,23 @@ def connect_signals():
 
 
 class PublicPageCacheMiddleware(CacheMiddleware):
-    """Django's CacheMiddleware for one view, made into the `public_page` decorator: responses are
-    stored and served as Django's cache middleware does, under a key of our own (see `_key`).
+    """Django's CacheMiddleware for one view, made into the `public_page` decorator, with the
+    content version and today's date in its key prefix.
 
-    Before the cache looks, the request is reduced to what the page understands: the query string
-    to the parameters the decorator names (in that order, empty ones dropped, the last of a repeated
-    one, each within its `values` when it has any) and Accept-Encoding to "gzip" or nothing. The view
-    renders that same reduced request, so an entry holds exactly what its key says, and nothing a
-    visitor adds to a URL makes a new entry: at most one copy per page and parameters, gzipped or not.
+    Before Django's cache looks, the request is reduced to what the page understands: the query
+    string to the parameters the decorator names (in that order, empty ones dropped, the last of a
+    repeated one, each within its `values` when it has any) and Accept-Encoding to "gzip" or
+    nothing. The view renders that same reduced request, so an entry holds exactly what its key
+    says, and nothing a visitor adds to a URL makes a new entry: at most one copy per page and
+    parameters, gzipped (once, before it is stored) or not.
 
     The cache is skipped (the view answers as for any page) for staff and for a visitor with a
     message waiting (a session or messages cookie), for a text search (`search`), for a value outside
-    its `values`, and with PUBLIC_PAGE_CACHE_SECONDS = 0. A response is stored only when it is the
-    same for everyone: a 200 that set no cookie, touched no session, holds no CSRF token, is not
-    private, varies on nothing but Accept-Encoding, and whose filter form and page number (`form`
-    and `page_obj` in a template's context) accepted the parameters: a tampered link or a page past
-    the last one is answered, not stored.
+    its `values`, and with PUBLIC_PAGE_CACHE_SECONDS = 0. Besides Django's own conditions, a
+    response is stored only when it is the same for everyone: it touched no session, holds no CSRF
+    token, varies on nothing but Accept-Encoding, and its filter form and page number (`form` and
+    `page_obj` in a template's context) accepted the parameters: a tampered link or a page past the
+    last one is answered, not stored.
     """
 
     def __init__(self, get_response, *, query=(), search=None, values=None):
@@ -117,18 +117,35 @@ class PublicPageCacheMiddleware(CacheMiddleware):
         self.values = values or {}
         self.gzip = GZipMiddleware(get_response)
 
+    @property
+    def page_timeout(self):
+        """Read at each request: a function view is decorated once, when its module is imported."""
+        return settings.PUBLIC_PAGE_CACHE_SECONDS
+
+    @page_timeout.setter
+    def page_timeout(self, value):
+        """Django's middleware sets it from its arguments; ours is the setting."""
+
+    @property
+    def key_prefix(self):
+        return f"public-page:{content_version()}:{timezone.localdate():%Y%m%d}"
+
+    @key_prefix.setter
+    def key_prefix(self, value):
+        """Django's middleware sets the prefix from CACHE_MIDDLEWARE_KEY_PREFIX; ours is the above."""
+
     def process_request(self, request):
-        request._cache_update_cache = False
         if not self._reduce(request):
+            request._cache_update_cache = False
             return None
-        # Fixed once per request: a page rendered before a bump is stored under the version it read.
-        request.page_cache_key = self._key(request)
-        response = self.cache.get(request.page_cache_key)
+        # A page rendered across a bump of the version is not stored (see process_response).
+        request.page_cache_prefix = self.key_prefix
+        response = super().process_request(request)
         if response is None:
             request._cache_update_cache = request.method == "GET"  # HEAD is answered from GET's copy
             return None
         response["X-Page-Cache"] = "hit"
-        return response
+        return _for_browsers(response)
 
     def process_response(self, request, response):
         if response.status_code == 200 and not response.streaming and not response.has_header("ETag"):
@@ -136,23 +153,17 @@ class PublicPageCacheMiddleware(CacheMiddleware):
             # that changed nothing on this page, and a browser's reload still gets a 304.
             set_response_etag(response)
         response = self.gzip.process_response(request, response)
-        if not request._cache_update_cache or not self._same_for_everyone(request, response):
+        store = getattr(request, "_cache_update_cache", False) and self._same_for_everyone(request, response)
+        request._cache_update_cache = store and request.page_cache_prefix == self.key_prefix
+        if not request._cache_update_cache:
             return response
-        if not response.has_header("Cache-Control"):
-            # Browsers keep the page but ask each time: a reload costs a 304, an edit shows at once.
-            patch_cache_control(response, public=True, no_cache=True)
-        self.cache.set(request.page_cache_key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        if not response.has_header("Cache-Control") or "no-cache" in _directives(response):
+            # Browsers keep the page but ask each time (a reload costs a 304, an edit shows at once):
+            # stored as max-age=0, which Django's middleware stores (it refuses no-cache), sent as no-cache.
+            response["Cache-Control"] = "public, max-age=0"
+        response = super().process_response(request, response)
         response["X-Page-Cache"] = "miss"
-        return response
-
-    @staticmethod
-    def _key(request):
-        """All that a stored page varies on, known before the view runs, so that one read finds it:
-        the content version, today's date, the reduced URL and the reduced Accept-Encoding. (Django's
-        own keys first read which headers the response varies on; these vary on Accept-Encoding only.)"""
-        url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
-        encoding = request.META.get("HTTP_ACCEPT_ENCODING", "identity")
-        return f"public-page:{content_version()}:{timezone.localdate():%Y%m%d}:{encoding}:{url}"
+        return _for_browsers(response)
 
     def _reduce(self, request):
         """Reduce `request` to what the cache keys on, or return False to leave it to the view."""
@@ -185,13 +196,25 @@ class PublicPageCacheMiddleware(CacheMiddleware):
             return False
         if {header.lower() for header in split_header_value(response.get("Vary", ""))} - {"accept-encoding"}:
             return False  # it varies on something the key does not hold (a cookie, a language)
-        if {"private", "no-store"} & set(split_directive_names(response.get("Cache-Control", ""))):
+        if {"private", "no-store"} & _directives(response):
             return False
         context = getattr(response, "context_data", None) or {}
         form, page = context.get("form"), context.get("page_obj")
         if form is not None and form.is_bound and form.errors:
             return False
         return page is None or request.GET.get("page", "1") == str(page.number)
+
+
+def _directives(response):
+    return set(split_directive_names(response.get("Cache-Control", "")))
+
+
+def _for_browsers(response):
+    """What browsers get: the lifetime the view chose, or no-cache; max-age rules, so no Expires."""
+    if get_max_age(response) == 0:
+        response["Cache-Control"] = "public, no-cache"
+    del response["Expires"]
+    return response
 
 
 public_page = decorator_from_middleware_with_args(PublicPageCacheMiddleware)

@@ -26,7 +26,7 @@ def _page_cache_on(page_cache):
 
 
 def stored_pages(cache_keys):
-    return cache_keys("public-page:")
+    return cache_keys(".cache_page.public-page:")
 
 
 def test_anonymous_public_page_is_served_from_the_cache_without_queries(client, django_assert_num_queries):

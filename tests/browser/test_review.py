@@ -40,7 +40,7 @@ def _log_in(page, username):
 def _transition(page, label, confirm):
     page.get_by_role("link", name=label, exact=True).click()
     page.get_by_role("button", name=confirm).click()
-    expect(page.locator(".messagelist")).to_contain_text(f"{label}: done for")
+    expect(page.locator(".messagelist")).to_contain_text(f"{label} done: application")
 
 
 def test_reviewer_requests_information_applicant_answers_and_reviewer_approves_and_verifies(page):
@@ -64,7 +64,7 @@ def test_reviewer_requests_information_applicant_answers_and_reviewer_approves_a
     page.get_by_role("button", name="Preview the email").click()
     expect(page.locator("pre.email-preview")).to_contain_text("Please upload a copy of your current licence.")
     page.get_by_role("button", name="Send and request information").click()
-    expect(page.locator(".messagelist")).to_contain_text("Request information: done for")
+    expect(page.locator(".messagelist")).to_contain_text("Request information done: application")
     expect(page.locator(".application-status")).to_contain_text("Information requested")
 
     # The applicant answers through the private link from the email.
@@ -91,7 +91,7 @@ def test_reviewer_requests_information_applicant_answers_and_reviewer_approves_a
     page.get_by_role("link", name="Approve", exact=True).click()
     page.get_by_label("Message to the applicant (optional)").fill("Welcome to the NMT community.")
     page.get_by_role("button", name="Yes, approve").click()
-    expect(page.locator(".messagelist")).to_contain_text("Approve: done for")
+    expect(page.locator(".messagelist")).to_contain_text("Approve done: application")
     certificate = Certificate.objects.get(application=application)
     page.get_by_role("link", name=certificate.number).click()
     page.get_by_role("link", name="View on site").click()

@@ -178,11 +178,15 @@ class ReviewActionsMixin:
             if not wants_preview:
                 service = services.staff_action_service(action)
                 try:
-                    service(application=application, reviewer=request.user, message=message)
+                    done = service(application=application, reviewer=request.user, message=message)
                 except services.ServiceError as error:
                     self.message_user(request, str(error), messages.ERROR)
                 else:
-                    self.message_user(request, f"{action.label}: done for {application.reference}.", messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        f"{action.label} done: application {done.reference} is now “{done.get_status_display()}”.",
+                        messages.SUCCESS,
+                    )
                 return redirect(self._change_url(application))
             subject, body = email_render(
                 template=template(action.email),

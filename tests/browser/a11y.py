@@ -181,3 +181,10 @@ def expect_collapse_settled(page, selector, *, shown):
         expect(target).to_have_class(SHOWN)
     else:
         expect(target).not_to_have_class(SHOWN)
+
+
+def audit(page):
+    """Serious or critical violations on `page`, once the partner map (if any) is at rest."""
+    if page.locator("#partners-map").count():
+        page.wait_for_selector("#partners-map[data-markers]")
+    return serious_violations(page)

@@ -3,6 +3,9 @@
 import os
 
 import pytest
+from django.core.management import call_command
+
+from tests.browser.a11y import TILES
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -54,3 +57,32 @@ def page(browser, live_server):
     yield page
     context.close()
     assert problems == [], problems
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    # axe is injected as a script; only this audit context bypasses the CSP to allow that.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context.route(TILES, lambda route: route.abort())
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def content(starter_content):
+    """The starter content every install has (FAQ, pages, programs, library), and a few years of
+    varied activity on top: applications and certificates (so the registry lists people and sites),
+    partners, past and upcoming events with registrations, publications and more FAQs."""
+    call_command(
+        "seed_scale_data",
+        yes=True,
+        faqs=20,
+        applications=200,
+        partners=80,
+        events=40,
+        registrations=200,
+        publications=50,
+        verbosity=0,
+    )

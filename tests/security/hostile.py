@@ -1,9 +1,31 @@
 """What the hostile-input suite shares: payloads, and readers for what a request left behind."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.html import escape
+from django_tasks_db.models import DBTaskResult
+
+from apps.certifications.models import Application, ApplicationDocument, ApplicationEvent, Status
+from apps.certifications.tokens import DRAFT_SALT, certificate_url, make_token
+from apps.events.models import Registration
+from apps.events.tokens import cancel_url
+from apps.inquiries.models import Inquiry
+from tests.factories import (
+    individual_form_data,
+    make_application,
+    make_certificate,
+    make_event,
+    make_page,
+    make_partner,
+    make_phase_one,
+    make_publication,
+    make_registration,
+    make_site_program,
+    site_form_data,
+)
+from tests.files import pdf_bytes, png_bytes, upload
 
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
@@ -54,3 +76,137 @@ def without_csrf(html):
     import re
 
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value=""', html)
+
+
+# One of everything a public URL can name, and what the public forms could write
+
+SITE = "http://127.0.0.1:8000"
+
+
+@dataclass
+class World:
+    """One of everything a public URL can name."""
+
+    program: object
+    site_program: object
+    application: object  # waiting for the applicant's answer
+    draft: object
+    certificate: object
+    event: object
+    registration: object
+    partner: object
+    publication: object
+    page: object
+
+    @property
+    def status_path(self):
+        return f"/applications/{make_token(self.application)}/"
+
+    @property
+    def draft_path(self):
+        return f"/apply/resume/{make_token(self.draft, salt=DRAFT_SALT)}/"
+
+    @property
+    def certificate_path(self):
+        return certificate_url(self.certificate).removeprefix(SITE)
+
+    @property
+    def cancel_path(self):
+        return cancel_url(self.registration).removeprefix(SITE)
+
+
+def make_world():
+    program = make_phase_one()
+    event = make_event()
+    return World(
+        program=program,
+        site_program=make_site_program(),
+        application=make_application(status=Status.INFO_REQUESTED, program=program),
+        draft=make_application(status=Status.DRAFT, program=program, full_name="Draft Applicant"),
+        certificate=make_certificate(),
+        event=event,
+        registration=make_registration(event=event),
+        partner=make_partner(),
+        publication=make_publication(),
+        page=make_page(slug="about"),
+    )
+
+
+def individual_files():
+    return {"document_cv": upload("cv.pdf", pdf_bytes()), "document_licence": upload("licence.png", png_bytes())}
+
+
+def form_posts(world):
+    """Every public POST form: (path, complete data that the form would accept)."""
+    return {
+        "contact": (
+            "/contact/",
+            {"name": "Alex", "email": "alex@example.org", "topic": "general", "message": "Hello."},
+        ),
+        "individual": ("/apply/individual/", individual_form_data(world.program, **individual_files())),
+        "site": (
+            "/apply/site/",
+            site_form_data(
+                world.site_program,
+                document_organisation_chart=upload("chart.pdf", pdf_bytes()),
+                document_letter_of_support=upload("letter.pdf", pdf_bytes()),
+            ),
+        ),
+        "resume": (world.draft_path, individual_form_data(world.program, **individual_files())),
+        "withdraw": (world.status_path, {"action": "withdraw", "confirm": "on", "reason": ""}),
+        "answer": (
+            world.status_path,
+            {"action": "respond", "message": "Here.", "document_licence": upload("licence.pdf", pdf_bytes())},
+        ),
+        "lookup": ("/status/", {"reference": world.application.reference, "email": "dana@example.org"}),
+        "register": (
+            f"/events/{world.event.slug}/register/",
+            {"name": "Jo", "email": "jo@example.org", "role": "clinician", "is_nmt_certified": "no"},
+        ),
+        "cancel": (world.cancel_path, {}),
+    }
+
+
+FORMS = ["contact", "individual", "site", "resume", "withdraw", "answer", "lookup", "register", "cancel"]
+
+
+def written_state():
+    """Everything a public form could write."""
+    return {
+        "applications": list(Application.objects.order_by("pk").values_list("status", flat=True)),
+        "documents": ApplicationDocument.objects.count(),
+        "events": ApplicationEvent.objects.count(),
+        "inquiries": Inquiry.objects.count(),
+        "registrations": list(Registration.objects.order_by("pk").values_list("status", flat=True)),
+        "tasks": DBTaskResult.objects.count(),
+        "files": stored_files(),
+    }
+
+
+# What the text and input suites post and read
+
+CONTACT = {"name": "Alex Rivera", "email": "alex@example.org", "organisation": "", "topic": "general", "message": "Hi."}
+REGISTRATION = {
+    "name": "Jo Park",
+    "email": "jo@example.org",
+    "organisation": "",
+    "role": "clinician",
+    "is_nmt_certified": "no",
+}
+
+
+def site_files():
+    return {
+        "document_organisation_chart": upload("chart.pdf", pdf_bytes()),
+        "document_letter_of_support": upload("letter.pdf", pdf_bytes()),
+    }
+
+
+def status_path(application):
+    return f"/applications/{make_token(application)}/"
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()

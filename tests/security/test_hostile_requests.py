@@ -1,11 +1,9 @@
 """Hostile requests against every public form and URL: missing and forged CSRF tokens, wrong
 methods, HEAD, tampered and expired private links, enumeration of references and certificate
-numbers, rate limits, and query strings that no page offers."""
+numbers, and query strings that no page offers (rate limits: test_hostile_rate_limits.py)."""
 
 import statistics
 import time
-import zlib
-from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -15,134 +13,20 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from apps.certifications.models import Application, ApplicationDocument, ApplicationEvent, Status
-from apps.certifications.tokens import CERTIFICATE_SALT, DRAFT_SALT, certificate_url, make_token
+from apps.certifications.models import Application, Status
+from apps.certifications.tokens import CERTIFICATE_SALT, DRAFT_SALT, make_token
 from apps.events.models import Event, Registration
-from apps.events.tokens import cancel_url
 from apps.inquiries.models import Inquiry
 from tests.factories import (
-    individual_form_data,
     make_application,
     make_certificate,
     make_event,
-    make_page,
-    make_partner,
-    make_phase_one,
-    make_publication,
-    make_registration,
-    make_site_program,
-    site_form_data,
 )
-from tests.files import pdf_bytes, png_bytes, upload
 from tests.html import text_of
-from tests.security.hostile import stored_files, without_csrf
+from tests.security.hostile import FORMS, form_posts, without_csrf, written_state
 
 pytestmark = pytest.mark.django_db
-
-SITE = "http://127.0.0.1:8000"
-
-
-@dataclass
-class World:
-    """One of everything a public URL can name."""
-
-    program: object
-    site_program: object
-    application: object  # waiting for the applicant's answer
-    draft: object
-    certificate: object
-    event: object
-    registration: object
-    partner: object
-    publication: object
-    page: object
-
-    @property
-    def status_path(self):
-        return f"/applications/{make_token(self.application)}/"
-
-    @property
-    def draft_path(self):
-        return f"/apply/resume/{make_token(self.draft, salt=DRAFT_SALT)}/"
-
-    @property
-    def certificate_path(self):
-        return certificate_url(self.certificate).removeprefix(SITE)
-
-    @property
-    def cancel_path(self):
-        return cancel_url(self.registration).removeprefix(SITE)
-
-
-@pytest.fixture
-def world():
-    program = make_phase_one()
-    event = make_event()
-    return World(
-        program=program,
-        site_program=make_site_program(),
-        application=make_application(status=Status.INFO_REQUESTED, program=program),
-        draft=make_application(status=Status.DRAFT, program=program, full_name="Draft Applicant"),
-        certificate=make_certificate(),
-        event=event,
-        registration=make_registration(event=event),
-        partner=make_partner(),
-        publication=make_publication(),
-        page=make_page(slug="about"),
-    )
-
-
-def _individual_files():
-    return {"document_cv": upload("cv.pdf", pdf_bytes()), "document_licence": upload("licence.png", png_bytes())}
-
-
-def _form_posts(world):
-    """Every public POST form: (path, complete data that the form would accept)."""
-    return {
-        "contact": (
-            "/contact/",
-            {"name": "Alex", "email": "alex@example.org", "topic": "general", "message": "Hello."},
-        ),
-        "individual": ("/apply/individual/", individual_form_data(world.program, **_individual_files())),
-        "site": (
-            "/apply/site/",
-            site_form_data(
-                world.site_program,
-                document_organisation_chart=upload("chart.pdf", pdf_bytes()),
-                document_letter_of_support=upload("letter.pdf", pdf_bytes()),
-            ),
-        ),
-        "resume": (world.draft_path, individual_form_data(world.program, **_individual_files())),
-        "withdraw": (world.status_path, {"action": "withdraw", "confirm": "on", "reason": ""}),
-        "answer": (
-            world.status_path,
-            {"action": "respond", "message": "Here.", "document_licence": upload("licence.pdf", pdf_bytes())},
-        ),
-        "lookup": ("/status/", {"reference": world.application.reference, "email": "dana@example.org"}),
-        "register": (
-            f"/events/{world.event.slug}/register/",
-            {"name": "Jo", "email": "jo@example.org", "role": "clinician", "is_nmt_certified": "no"},
-        ),
-        "cancel": (world.cancel_path, {}),
-    }
-
-
-FORMS = ["contact", "individual", "site", "resume", "withdraw", "answer", "lookup", "register", "cancel"]
-
-
-def _state():
-    """Everything a public form could write."""
-    return {
-        "applications": list(Application.objects.order_by("pk").values_list("status", flat=True)),
-        "documents": ApplicationDocument.objects.count(),
-        "events": ApplicationEvent.objects.count(),
-        "inquiries": Inquiry.objects.count(),
-        "registrations": list(Registration.objects.order_by("pk").values_list("status", flat=True)),
-        "tasks": DBTaskResult.objects.count(),
-        "files": stored_files(),
-    }
 
 
 # CSRF: a form posted without the visitor's token, or with a forged one, is refused and changes nothing
@@ -150,35 +34,35 @@ def _state():
 
 @pytest.mark.parametrize("form", FORMS)
 def test_a_form_posted_without_a_csrf_token_is_refused(world, django_capture_on_commit_callbacks, form):
-    path, data = _form_posts(world)[form]
+    path, data = form_posts(world)[form]
     client = Client(enforce_csrf_checks=True)
-    state = _state()
+    state = written_state()
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(path, data)
 
     assert response.status_code == 403
     assert text_of(response.content.decode(), "h1") == "This form has expired or could not be verified"
-    assert (callbacks, _state()) == ([], state)
+    assert (callbacks, written_state()) == ([], state)
 
 
 @pytest.mark.parametrize("form", FORMS)
 def test_a_form_posted_with_a_forged_csrf_token_is_refused(world, django_capture_on_commit_callbacks, form):
-    path, data = _form_posts(world)[form]
+    path, data = form_posts(world)[form]
     client = Client(enforce_csrf_checks=True)
     client.get(path)  # a real visitor's cookie…
     forged = "x" * 64  # …with a token that is not theirs
-    state = _state()
+    state = written_state()
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(path, {**data, "csrfmiddlewaretoken": forged})
 
     assert response.status_code == 403
-    assert (callbacks, _state()) == ([], state)
+    assert (callbacks, written_state()) == ([], state)
 
 
 def test_a_csrf_token_from_another_visitor_is_refused(world):
-    path, data = _form_posts(world)["contact"]
+    path, data = form_posts(world)["contact"]
     victim, attacker = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     victim.get(path)
     attacker.get(path)
@@ -191,7 +75,7 @@ def test_a_csrf_token_from_another_visitor_is_refused(world):
 
 
 def test_a_form_posted_with_the_visitors_own_token_goes_through(world):
-    path, data = _form_posts(world)["contact"]
+    path, data = form_posts(world)["contact"]
     client = Client(enforce_csrf_checks=True)
     client.get(path)
 
@@ -207,14 +91,14 @@ def test_a_form_posted_with_the_visitors_own_token_goes_through(world):
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 @pytest.mark.parametrize("form", [form for form in FORMS if form != "answer"])  # "answer" is the status page
 def test_form_views_refuse_other_methods_with_405(world, client, form, method):
-    path, data = _form_posts(world)[form]
-    state = _state()
+    path, data = form_posts(world)[form]
+    state = written_state()
 
     response = getattr(client, method)(path, data, content_type="application/x-www-form-urlencoded")
 
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD, POST"
-    assert _state() == state
+    assert written_state() == state
 
 
 def _read_only_paths(world):
@@ -270,13 +154,13 @@ HEAD_PATHS = {
 @pytest.mark.parametrize("name", list(HEAD_PATHS))
 def test_head_answers_like_get_without_a_body_and_changes_nothing(world, client, name):
     path = HEAD_PATHS[name](world)
-    state = _state()
+    state = written_state()
 
     head = client.head(path)
 
     assert head.status_code == client.get(path).status_code == 200
     assert head.content == b""
-    assert _state() == state
+    assert written_state() == state
 
 
 # PRIVATE LINKS: tampered, swapped between kinds, or for another object: 404; expired: 410
@@ -321,13 +205,13 @@ def _bad_links(world):
 
 @pytest.mark.parametrize("kind", ["status", "draft", "certificate", "cancel"])
 def test_a_tampered_or_misused_private_link_is_not_found_and_says_the_same_whatever_the_damage(world, client, kind):
-    state = _state()
+    state = written_state()
 
     responses = [client.get(path) for path in _bad_links(world)[kind]]
 
     assert {r.status_code for r in responses} == {404}
     assert len({without_csrf(r.content.decode()) for r in responses}) == 1
-    assert _state() == state
+    assert written_state() == state
 
 
 @pytest.mark.parametrize("kind", ["status", "draft"])
@@ -482,99 +366,6 @@ def test_unknown_certificate_numbers_get_one_and_the_same_json_answer(client):
     assert answers == {
         b'{"error": "not_found", "statement": "NMT certification attests completed training, not clinical competence."}'
     }
-
-
-# RATE LIMITS: every rate-limited public request answers 429 once the limit is reached, saving nothing
-
-
-def _limited(world, name):
-    """(limit, a function making one request from an address)."""
-
-    def poster(form):
-        def post(client, address):
-            path, data = _form_posts(world)[form]  # fresh files for every request
-            return client.post(path, data, REMOTE_ADDR=address)
-
-        return post
-
-    if name == "contact":
-        return 10, poster("contact")
-    if name == "individual":
-        return 30, poster("individual")
-    if name == "site":
-        return 30, poster("site")
-    if name == "lookup-ip":
-        counter = iter(range(1, 1000))
-        return 20, lambda c, a: c.post(
-            "/status/", {"reference": f"NMT-I-2026-{next(counter):05d}", "email": "x@example.org"}, REMOTE_ADDR=a
-        )
-    if name == "lookup-reference":
-        counter = iter(range(1, 1000))
-        return 5, lambda c, a: c.post(
-            "/status/",
-            {"reference": world.application.reference, "email": "x@example.org"},
-            REMOTE_ADDR=f"198.51.100.{next(counter)}",
-        )
-    if name == "register":
-        counter = iter(range(1, 1000))
-        path = f"/events/{world.event.slug}/register/"
-        return 20, lambda c, a: c.post(
-            path,
-            {"name": "Jo", "email": f"jo{next(counter)}@example.org", "role": "clinician", "is_nmt_certified": "no"},
-            REMOTE_ADDR=a,
-        )
-    if name == "cancel":
-        return 20, lambda c, a: c.post(world.cancel_path, REMOTE_ADDR=a)
-    if name == "verify":
-        return 60, lambda c, a: c.get(f"/verify/{world.certificate.number}/", REMOTE_ADDR=a)
-    return 60, lambda c, a: c.get(f"/verify/{world.certificate.number}.json", REMOTE_ADDR=a)
-
-
-def _window_left(key, period, now):
-    """Seconds left at `now` in the current window of a django-ratelimit counter for `key`: each key's
-    windows are `period` long, shifted from the epoch by a fixed jitter (crc32 of the key)."""
-    end = now - now % period + zlib.crc32(key.encode()) % period
-    return max((end + period if end < now else end) - now, 1)
-
-
-# The window of each limit: an hour (10/h, 30/h, 20/h, 5/h) but a minute for verification (60/m).
-PERIODS = {"verify": 60, "verify-json": 60}
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["contact", "individual", "site", "lookup-ip", "lookup-reference", "register", "cancel", "verify", "verify-json"],
-)
-def test_rate_limited_requests_answer_429_past_the_limit_and_save_nothing(
-    world, client, django_capture_on_commit_callbacks, ratelimit_clock, name
-):
-    now = ratelimit_clock
-    limit, request = _limited(world, name)
-    for _ in range(limit):
-        assert request(client, "203.0.113.7").status_code < 429
-    state = _state()
-    period = PERIODS.get(name, 3600)
-    counted_by = world.application.reference if name == "lookup-reference" else "203.0.113.7"
-
-    with django_capture_on_commit_callbacks() as callbacks:
-        refused = request(client, "203.0.113.7")
-
-    assert refused.status_code == 429
-    # The real wait: what is left of the refusing limit's window.
-    assert int(refused["Retry-After"]) == _window_left(counted_by, period, now)
-    assert int(refused["Retry-After"]) <= period
-    assert text_of(refused.content.decode(), "h1") == "Too many attempts"
-    assert (callbacks, _state()) == ([], state)
-
-
-def test_the_application_forms_share_one_limit(world, client):
-    individual = _limited(world, "individual")[1]
-    site = _limited(world, "site")[1]
-    for _ in range(30):
-        individual(client, "203.0.113.8")
-
-    assert site(client, "203.0.113.8").status_code == 429
-    assert site(client, "203.0.113.9").status_code == 302  # another address is not affected
 
 
 @pytest.mark.parametrize("pk", ["99999999999999999999999", "0"])

@@ -56,12 +56,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A 304 when If-None-Match names the response's ETag (RFC 9110's comparison of whole tags), for
+    # a page from the cache as for any other.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # The public page cache, in two parts as Django's cache middleware is: this one, first, stores
+    # what every other middleware made of a public page; FetchPublicPageMiddleware answers a hit.
+    "apps.core.page_cache.UpdatePublicPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "apps.core.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A 304 when If-None-Match names the response's ETag (RFC 9110's comparison of whole tags).
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions, CSRF and authentication: a public page from the cache needs none of them.
+    "apps.core.page_cache.FetchPublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

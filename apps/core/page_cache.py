@@ -1,4 +1,4 @@
-"""The public page cache: Django's cache middleware on the views marked `@public_page`.
+"""The public page cache: Django's two-part cache middleware, for the views marked `@public_page`.
 
 Public pages carry no CSRF token, no nonce and nothing of the visitor's, so one copy serves every
 anonymous visitor. Copies live in the default cache (Redis in production) under a key that holds
@@ -10,17 +10,18 @@ What a Redis outage does is decided in one place, `apps.core.cache.ResilientRedi
 """
 
 import time
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import QueryDict
-from django.middleware.cache import CacheMiddleware
+from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import get_max_age, set_response_etag
-from django.utils.decorators import decorator_from_middleware_with_args
+from django.utils.cache import _generate_cache_key, get_max_age, patch_vary_headers, set_response_etag
 from django.utils.http import split_directive_names, split_header_value, urlencode
 
 VERSION_KEY = "page-cache:version"
@@ -90,87 +91,29 @@ def connect_signals():
     m2m_changed.connect(_on_change, dispatch_uid="page_cache_m2m_changed")
 
 
-class PublicPageCacheMiddleware(CacheMiddleware):
-    """Django's CacheMiddleware for one view, made into the `public_page` decorator, with the
-    content version and today's date in its key prefix.
+# What every stored public page varies on, as Django's cache keys name request headers.
+VARY_HEADERS = ["HTTP_ACCEPT_ENCODING"]
 
-    Before Django's cache looks, the request is reduced to what the page understands: the query
-    string to the parameters the decorator names (in that order, empty ones dropped, the last of a
-    repeated one, each within its `values` when it has any) and Accept-Encoding to "gzip" or
-    nothing. The view renders that same reduced request, so an entry holds exactly what its key
-    says, and nothing a visitor adds to a URL makes a new entry: at most one copy per page and
-    parameters, gzipped (once, before it is stored) or not.
 
-    The cache is skipped (the view answers as for any page) for staff and for a visitor with a
-    message waiting (a session or messages cookie), for a text search (`search`), for a value outside
-    its `values`, and with PUBLIC_PAGE_CACHE_SECONDS = 0. Besides Django's own conditions, a
-    response is stored only when it is the same for everyone: it touched no session, holds no CSRF
-    token, varies on nothing but Accept-Encoding, and its filter form and page number (`form` and
-    `page_obj` in a template's context) accepted the parameters: a tampered link or a page past the
-    last one is answered, not stored.
-    """
+@dataclass(frozen=True)
+class PageRules:
+    """What a public page understands of a request: `query` names its query parameters, `search`
+    the one that makes it a text search (never cached: their variety is unbounded), `values` the
+    accepted values of a parameter that no form checks."""
 
-    def __init__(self, get_response, *, query=(), search=None, values=None):
-        super().__init__(get_response)
-        self.query = tuple(query)
-        self.search = search
-        self.values = values or {}
-        self.gzip = GZipMiddleware(get_response)
+    query: tuple = ()
+    search: str | None = None
+    values: dict = field(default_factory=dict)
 
-    @property
-    def page_timeout(self):
-        """Read at each request: a function view is decorated once, when its module is imported."""
-        return settings.PUBLIC_PAGE_CACHE_SECONDS
-
-    @page_timeout.setter
-    def page_timeout(self, value):
-        """Django's middleware sets it from its arguments; ours is the setting."""
-
-    @property
-    def key_prefix(self):
-        return f"public-page:{content_version()}:{timezone.localdate():%Y%m%d}"
-
-    @key_prefix.setter
-    def key_prefix(self, value):
-        """Django's middleware sets the prefix from CACHE_MIDDLEWARE_KEY_PREFIX; ours is the above."""
-
-    def process_request(self, request):
-        if not self._reduce(request):
-            request._cache_update_cache = False
-            return None
-        # A page rendered across a bump of the version is not stored (see process_response).
-        request.page_cache_prefix = self.key_prefix
-        response = super().process_request(request)
-        if response is None:
-            request._cache_update_cache = request.method == "GET"  # HEAD is answered from GET's copy
-            return None
-        response["X-Page-Cache"] = "hit"
-        return _for_browsers(response)
-
-    def process_response(self, request, response):
-        if response.status_code == 200 and not response.streaming and not response.has_header("ETag"):
-            # Of the uncompressed body: gzip (below) only marks it weak, so the ETag outlives a bump
-            # that changed nothing on this page, and a browser's reload still gets a 304.
-            set_response_etag(response)
-        response = self.gzip.process_response(request, response)
-        store = getattr(request, "_cache_update_cache", False) and self._same_for_everyone(request, response)
-        request._cache_update_cache = store and request.page_cache_prefix == self.key_prefix
-        if not request._cache_update_cache:
-            return response
-        if not response.has_header("Cache-Control") or "no-cache" in _directives(response):
-            # Browsers keep the page but ask each time (a reload costs a 304, an edit shows at once):
-            # stored as max-age=0, which Django's middleware stores (it refuses no-cache), sent as no-cache.
-            response["Cache-Control"] = "public, max-age=0"
-        response = super().process_response(request, response)
-        response["X-Page-Cache"] = "miss"
-        return _for_browsers(response)
-
-    def _reduce(self, request):
-        """Reduce `request` to what the cache keys on, or return False to leave it to the view."""
+    def reduce(self, request):
+        """Reduce `request` to what the cache keys on, or return False to leave it to the view: the
+        query string to the named parameters (in that order, empty ones dropped, the last of a
+        repeated one, each within its `values`), Accept-Encoding to "gzip" or nothing. The view then
+        renders that same reduced request, so an entry holds exactly what its key says."""
         if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE_SECONDS:
             return False
         if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
-            return False
+            return False  # staff, or a visitor with a message waiting: the live page
         if self.search and request.GET.get(self.search, "").strip():
             return False
         query = {}
@@ -188,21 +131,128 @@ class PublicPageCacheMiddleware(CacheMiddleware):
             request.META.pop("HTTP_ACCEPT_ENCODING", None)
         return True
 
-    @staticmethod
-    def _same_for_everyone(request, response):
-        if response.status_code != 200 or response.streaming or response.cookies:
-            return False
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.session.accessed:
-            return False
-        if {header.lower() for header in split_header_value(response.get("Vary", ""))} - {"accept-encoding"}:
-            return False  # it varies on something the key does not hold (a cookie, a language)
-        if {"private", "no-store"} & _directives(response):
-            return False
-        context = getattr(response, "context_data", None) or {}
-        form, page = context.get("form"), context.get("page_obj")
-        if form is not None and form.is_bound and form.errors:
-            return False
-        return page is None or request.GET.get("page", "1") == str(page.number)
+
+def public_page(view=None, *, query=(), search=None, values=None):
+    """Mark a view (a function, or a class-based view's class) as a public page, the same for every
+    anonymous visitor: the page cache serves it. See `PageRules` for the arguments."""
+
+    def mark(view):
+        view.public_page = PageRules(tuple(query), search, dict(values or {}))
+        return view
+
+    return mark(view) if view is not None else mark
+
+
+def _rules(request):
+    """The `PageRules` of the view this request is for, or None when it is not a public page."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_page", None) or getattr(
+        getattr(match.func, "view_class", None), "public_page", None
+    )
+
+
+class _PublicPageCache:
+    """What both halves share: the key prefix (the content version and today's date) and the
+    lifetime (the setting, read at each request), in place of Django's CACHE_MIDDLEWARE_* settings."""
+
+    @property
+    def key_prefix(self):
+        return f"public-page:{content_version()}:{timezone.localdate():%Y%m%d}"
+
+    @key_prefix.setter
+    def key_prefix(self, value):
+        """Django's middleware sets it from CACHE_MIDDLEWARE_KEY_PREFIX; ours is the property above."""
+
+    @property
+    def page_timeout(self):
+        return settings.PUBLIC_PAGE_CACHE_SECONDS
+
+    @page_timeout.setter
+    def page_timeout(self, value):
+        """Likewise: ours is the setting."""
+
+
+class FetchPublicPageMiddleware(_PublicPageCache, FetchFromCacheMiddleware):
+    """Django's FetchFromCacheMiddleware, for public pages only, placed before the session, CSRF and
+    authentication middleware: a hit needs none of them, no SQL query and no view.
+
+    Every stored page varies on Accept-Encoding alone (UpdatePublicPageMiddleware sees to it), so
+    the key Django would find through the list of headers it learnt is known at once: one cache
+    read per hit instead of two, the key made by Django's own function."""
+
+    def process_request(self, request):
+        rules = _rules(request)
+        if rules is None or not rules.reduce(request):
+            request._cache_update_cache = False
+            return None
+        # A page rendered across a bump of the version is not stored (see UpdatePublicPageMiddleware).
+        request.page_cache_prefix = self.key_prefix
+        response = None
+        for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
+            key = _generate_cache_key(request, method, VARY_HEADERS, request.page_cache_prefix)
+            response = self.cache.get(key)
+            if response is not None:
+                break
+        if response is None:
+            request._cache_update_cache = request.method == "GET"  # HEAD is answered from GET's copy
+            return None
+        request._cache_update_cache = False
+        response["X-Page-Cache"] = "hit"
+        return _for_browsers(response)
+
+
+class UpdatePublicPageMiddleware(_PublicPageCache, UpdateCacheMiddleware):
+    """Django's UpdateCacheMiddleware, first in MIDDLEWARE, so that it stores what every other
+    middleware made of the page, gzipped once when the client asked for gzip.
+
+    Besides Django's own conditions, a page is stored only when it is the same for everyone: it
+    touched no session, holds no CSRF token, varies on nothing but Accept-Encoding, and its filter
+    form and page number (`form` and `page_obj` in a template's context) accepted the parameters: a
+    tampered link or a page past the last one is answered, not stored.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.gzip = GZipMiddleware(get_response)
+
+    def process_response(self, request, response):
+        if not getattr(request, "_cache_update_cache", False):
+            return response
+        if response.status_code == 200 and not response.streaming and not response.has_header("ETag"):
+            # Of the uncompressed body: gzip (below) only marks it weak, so the ETag outlives a bump
+            # that changed nothing on this page, and a browser's reload still gets a 304.
+            set_response_etag(response)
+        response = self.gzip.process_response(request, response)
+        patch_vary_headers(response, ["Accept-Encoding"])  # even when too short to compress: see Fetch…
+        if not _same_for_everyone(request, response) or request.page_cache_prefix != self.key_prefix:
+            request._cache_update_cache = False
+            return response
+        if not response.has_header("Cache-Control") or "no-cache" in _directives(response):
+            # Browsers keep the page but ask each time (a reload costs a 304, an edit shows at once):
+            # stored as max-age=0, which Django's middleware stores (it refuses no-cache), sent as no-cache.
+            response["Cache-Control"] = "public, max-age=0"
+        response = super().process_response(request, response)
+        response["X-Page-Cache"] = "miss"
+        return _for_browsers(response)
+
+
+def _same_for_everyone(request, response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.session.accessed:
+        return False
+    if {header.lower() for header in split_header_value(response.get("Vary", ""))} - {"accept-encoding"}:
+        return False  # it varies on something the key does not hold (a cookie, a language)
+    if {"private", "no-store"} & _directives(response):
+        return False
+    context = getattr(response, "context_data", None) or {}
+    form, page = context.get("form"), context.get("page_obj")
+    if form is not None and form.is_bound and form.errors:
+        return False
+    return page is None or request.GET.get("page", "1") == str(page.number)
 
 
 def _directives(response):
@@ -215,12 +265,3 @@ def _for_browsers(response):
         response["Cache-Control"] = "public, no-cache"
     del response["Expires"]
     return response
-
-
-public_page = decorator_from_middleware_with_args(PublicPageCacheMiddleware)
-public_page.__doc__ = """Mark a view as a public page, the same for every anonymous visitor: it is cached.
-
-`query` names the query parameters the page understands, `search` the one that makes it a text
-search (never cached: their variety is unbounded), `values` the accepted values of a parameter that
-no form checks. On a class-based view: `@method_decorator(public_page(...), name="dispatch")`.
-"""

@@ -7,7 +7,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
-from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView
@@ -16,7 +15,7 @@ from .context_processors import SITE_NAME, navigation
 from .page_cache import public_page
 
 
-@method_decorator(public_page(), name="dispatch")
+@public_page()
 class HomeView(TemplateView):
     template_name = "core/home.html"
 

@@ -32,7 +32,7 @@ State = Event.RegistrationState
 REGISTERED_SESSION_KEY = "events:registration"
 
 
-@method_decorator(public_page(query=["kind", "page"], values={"kind": Event.Kind.values}), name="dispatch")
+@public_page(query=["kind", "page"], values={"kind": Event.Kind.values})
 class EventListView(ListView):
     """Upcoming published events, soonest first; `?kind=` narrows them to one kind."""
 
@@ -61,7 +61,7 @@ class EventListView(ListView):
         return context
 
 
-@method_decorator(public_page(), name="dispatch")
+@public_page()
 class EventDetailView(DetailView):
     """An event with its times (in its own zone and in UTC), seats left and the registration form.
     Staff may preview an unpublished event."""

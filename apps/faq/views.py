@@ -1,5 +1,4 @@
 from django.db.models import Prefetch
-from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
 
 from apps.core.page_cache import public_page
@@ -7,7 +6,7 @@ from apps.core.page_cache import public_page
 from .models import Category, Page, Question
 
 
-@method_decorator(public_page(search="q"), name="dispatch")
+@public_page(search="q")
 class FaqView(TemplateView):
     """All published questions grouped by category, or the search results for `?q=`."""
 
@@ -32,7 +31,7 @@ class FaqView(TemplateView):
         return context
 
 
-@method_decorator(public_page(), name="dispatch")
+@public_page()
 class PageView(DetailView):
     template_name = "faq/page_detail.html"
     context_object_name = "page"

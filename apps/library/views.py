@@ -4,7 +4,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
 
 from apps.core.page_cache import public_page
@@ -16,7 +15,7 @@ from .models import Publication, Topic
 PDF_CSP = "sandbox; default-src 'none'"
 
 
-@method_decorator(public_page(query=["kind", "topic", "year", "page"], search="q"), name="dispatch")
+@public_page(query=["kind", "topic", "year", "page"], search="q")
 class LibraryView(TemplateView):
     """Published publications, filtered by `?q=`, `?kind=`, `?topic=` and `?year=`, 20 per page."""
 
@@ -59,7 +58,7 @@ class LibraryView(TemplateView):
         return context
 
 
-@method_decorator(public_page(), name="dispatch")
+@public_page()
 class PublicationDetailView(DetailView):
     template_name = "library/publication_detail.html"
     context_object_name = "publication"

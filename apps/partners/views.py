@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView, View
 
 from apps.core.page_cache import public_page
@@ -46,7 +45,7 @@ def can_preview(user):
     return user.is_authenticated and user.is_staff and user.has_perm("partners.view_partner")
 
 
-@method_decorator(public_page(query=[*FILTERS, "page"], search="q", values=FILTER_VALUES), name="dispatch")
+@public_page(query=[*FILTERS, "page"], search="q", values=FILTER_VALUES)
 class PartnerListView(TemplateView):
     """The map and the list: a complete, paginated, filterable list without JavaScript; the map
     script reads the same filters, fetches the GeoJSON and swaps in this page's list."""
@@ -74,7 +73,7 @@ class PartnerListView(TemplateView):
         return context
 
 
-@method_decorator(public_page(), name="dispatch")
+@public_page()
 class PartnerDetailView(DetailView):
     template_name = "partners/partner_detail.html"
     context_object_name = "partner"
@@ -100,7 +99,7 @@ class PartnerDetailView(DetailView):
         return context
 
 
-@method_decorator(public_page(query=FILTERS, search="q", values=FILTER_VALUES), name="dispatch")
+@public_page(query=FILTERS, search="q", values=FILTER_VALUES)
 class PartnerGeoJsonView(View):
     """/partners.geojson: published partners as an RFC 7946 FeatureCollection, with the page's filters."""
 

@@ -55,7 +55,7 @@ def program_documents(program):
     return sorted(rows, key=lambda row: not row[1])
 
 
-@method_decorator(public_page(), name="dispatch")
+@public_page()
 class ProgramListView(ListView):
     template_name = "certifications/program_list.html"
     context_object_name = "programs"

@@ -29,7 +29,7 @@ VERIFY_CACHE_SECONDS = 300
 VERIFY_RATE = "60/m"
 
 
-@method_decorator(public_page(query=["country", "program", "kind", "page"], search="q"), name="dispatch")
+@public_page(query=["country", "program", "kind", "page"], search="q")
 class RegistryView(ListView):
     """Certified sites, and certified clinicians who agreed to be listed, while their certificate is active."""
 
@@ -75,7 +75,7 @@ def certificate_facts(certificate, today=None):
 
 
 # The page cache answers before the rate limit, as a cached answer costs nothing to give.
-@method_decorator(public_page(), name="dispatch")
+@public_page()
 @method_decorator(ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=True), name="get")
 @method_decorator(cache_control(public=True, max_age=VERIFY_CACHE_SECONDS), name="get")
 class VerifyView(TemplateView):
@@ -94,7 +94,7 @@ class VerifyView(TemplateView):
         )
 
 
-@method_decorator(public_page(), name="dispatch")
+@public_page()
 @method_decorator(ratelimit(key="ip", rate=VERIFY_RATE, method="GET", block=True), name="get")
 @method_decorator(cache_control(public=True, max_age=VERIFY_CACHE_SECONDS), name="get")
 class VerifyJsonView(View):

@@ -4,14 +4,13 @@ and the certificates an approval issues."""
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Cast, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from apps.core.indexes import trigram_index
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
 from apps.core.storage import private_storage
@@ -289,7 +288,7 @@ class Application(TimeStampedModel):
             # indexes on exactly that expression keep it fast on 100,000 applications. The embedded
             # SQLite of `make run` has no GIN: its backend (nmt_portal/sqlite) leaves PostgreSQL-only indexes out.
             *[
-                GinIndex(OpClass(Upper(Cast(field, models.TextField())), name="gin_trgm_ops"), name=name)
+                trigram_index(field, name)
                 for field, name in [
                     ("reference", "application_reference_trgm"),
                     ("full_name", "application_full_name_trgm"),
@@ -480,6 +479,15 @@ class Certificate(TimeStampedModel):
             models.Index(fields=["listed_publicly", "kind", "country"], name="certificate_registry_idx"),
             # The admin list's order (newest first), walked backwards instead of sorted.
             models.Index(fields=["issued_on", "number"], name="certificate_issued_idx"),
+            # The registry's order among the listed certificates, walked instead of sorted.
+            models.Index(
+                fields=["holder_name", "number", "expires_on"],
+                condition=models.Q(status="active", listed_publicly=True),
+                name="certificate_registry_order_idx",
+            ),
+            # The registry's search: every word in the holder's name or the city.
+            trigram_index("holder_name", "certificate_holder_name_trgm"),
+            trigram_index("city", "certificate_city_trgm"),
         ]
 
     def __str__(self):

@@ -31,13 +31,26 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__lte=now or timezone.now()).order_by("-starts_at", "-pk")
 
     def with_counts(self):
-        """Annotate `confirmed_count`, `waitlisted_count` and `cancelled_count` in the same query."""
+        """Annotate `confirmed_count`, `waitlisted_count` and `cancelled_count` in the same query:
+        a subquery per event and status on the registrations' (event, status) index, so a page of
+        events reads only its own registrations and counting the events joins nothing."""
         status = Registration.Status
         return self.annotate(
-            confirmed_count=Count("registrations", filter=Q(registrations__status=status.CONFIRMED)),
-            waitlisted_count=Count("registrations", filter=Q(registrations__status=status.WAITLISTED)),
-            cancelled_count=Count("registrations", filter=Q(registrations__status=status.CANCELLED)),
+            confirmed_count=_registrations_counted(status.CONFIRMED),
+            waitlisted_count=_registrations_counted(status.WAITLISTED),
+            cancelled_count=_registrations_counted(status.CANCELLED),
         )
+
+
+def _registrations_counted(status):
+    registrations = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(registrations, output_field=models.IntegerField()), Value(0))
 
 
 class Event(TimeStampedModel):

@@ -5,7 +5,8 @@ import re
 import uuid
 
 import nh3
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.urls import reverse
@@ -64,18 +65,12 @@ class PublicationQuerySet(models.QuerySet):
         if not query:
             return self.none()
         if connection.vendor == "postgresql":
-            vector = (
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("authors", weight="A", config="simple")
-                + SearchVector("abstract", weight="B", config="english")
-                + SearchVector("source", weight="C", config="simple")
-            )
             search_query = SearchQuery(query, search_type="websearch", config="english") | SearchQuery(
                 query, search_type="websearch", config="simple"
             )
             return (
-                self.annotate(document=vector, rank=SearchRank(vector, search_query))
-                .filter(document=search_query)
+                self.filter(document=search_query)
+                .annotate(rank=SearchRank(models.F("document"), search_query))
                 .order_by("-rank", "-year", "title")
             )
         matches = models.Q()
@@ -130,6 +125,16 @@ class Publication(TimeStampedModel):
     )
     pdf_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
     is_published = models.BooleanField("published", default=True)
+    # Kept by PostgreSQL on every write: title and authors weigh most, then the abstract, then the
+    # source; names through the "simple" configuration (no stemming). Empty on SQLite (nmt_portal/sqlite).
+    document = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("authors", weight="A", config="simple")
+        + SearchVector("abstract", weight="B", config="english")
+        + SearchVector("source", weight="C", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = PublicationQuerySet.as_manager()
 
@@ -146,7 +151,10 @@ class Publication(TimeStampedModel):
                 violation_error_message="Give a year between 1800 and 2200, or leave it empty.",
             ),
         ]
-        indexes = [models.Index(fields=["is_published", "kind", "year"], name="publication_filter_idx")]
+        indexes = [
+            models.Index(fields=["is_published", "kind", "year"], name="publication_filter_idx"),
+            GinIndex(fields=["document"], name="publication_document_idx"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title

@@ -1,18 +1,38 @@
 """The public library: search and filters, a page per publication, and PDF downloads."""
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
-from apps.core.page_cache import public_page
+from apps.core.page_cache import content_version, public_page
+from apps.core.pagination import COUNT_CACHE_SECONDS, CachedCountPaginator
 
 from .forms import LibraryFilterForm
 from .models import Publication, Topic
 
 # Downloads are inert: never sniffed, never run as a page, never framed.
 PDF_CSP = "sandbox; default-src 'none'"
+
+
+def filter_menus():
+    """The topics and years that published publications have, for the filter menus. Reading them
+    means reading every publication, so they are kept under the content version."""
+
+    def menus():
+        topics = list(Topic.objects.filter(publications__is_published=True).distinct())
+        years = list(
+            Publication.objects.published()
+            .filter(year__isnull=False)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        return topics, years
+
+    return cache.get_or_set(f"library:menus:{content_version()}", menus, COUNT_CACHE_SECONDS)
 
 
 @public_page(query=["kind", "topic", "year", "page"], search="q")
@@ -24,14 +44,7 @@ class LibraryView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        topics = list(Topic.objects.filter(publications__is_published=True).distinct())
-        years = list(
-            Publication.objects.published()
-            .filter(year__isnull=False)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
+        topics, years = filter_menus()
         form = LibraryFilterForm(self.request.GET, topics=topics, years=years)
         filters = form.filters()
         publications = Publication.objects.published()
@@ -44,7 +57,8 @@ class LibraryView(TemplateView):
         if "year" in filters:
             publications = publications.filter(year=filters["year"])
         publications = publications.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
-        page = Paginator(publications, self.paginate_by).get_page(self.request.GET.get("page"))
+        paginator_class = Paginator if "q" in filters else CachedCountPaginator
+        page = paginator_class(publications, self.paginate_by).get_page(self.request.GET.get("page"))
         query_string = self.request.GET.copy()
         query_string.pop("page", None)
         context.update(

@@ -8,59 +8,58 @@ it at midnight, when certificates pass their expiry date.
 import json
 
 from django.core.cache import cache
-from django.urls import reverse
+from django.db import models
+from django.db.models import Case, Value, When
+from django.db.models.functions import Cast, JSONArray, JSONObject, Round
 from django.utils import timezone
 from django_countries import countries
 
 from apps.core.page_cache import content_version
 
 from .filters import apply_filters
-from .models import Partner, public_coordinates
+from .models import PRACTICE_PRECISION, Partner
 
 COUNTRIES_CACHE_SECONDS = 3600
-
-
-def feature_collection(filters, *, today=None):
-    """Build the FeatureCollection of published, placed partners matching `filters`, as a dict.
-
-    One query with `.values_list()`, no model instances, so ten thousand partners stay fast.
-    """
-    today = today or timezone.localdate()
-    queryset = apply_filters(Partner.objects.published().located(), filters, today=today)
-    rows = queryset.with_certified(today=today).values_list(
-        "name", "slug", "kind", "city", "country", "latitude", "longitude", "certified_now"
-    )
-    # reverse() once; ten thousand calls would cost more than the query.
-    url_template = reverse("partners:detail", kwargs={"slug": "slug-placeholder"})
-    country_names = {}
-    features = []
-    for name, slug, kind, city, country, latitude, longitude, certified in rows.iterator(chunk_size=2000):
-        latitude, longitude = public_coordinates(kind, latitude, longitude)
-        if country not in country_names:
-            country_names[country] = str(countries.name(country))
-        features.append(
-            {
-                "type": "Feature",
-                # RFC 7946: longitude first.
-                "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
-                "properties": {
-                    "name": name,
-                    "slug": slug,
-                    "url": url_template.replace("slug-placeholder", slug),
-                    "kind": kind,
-                    "city": city,
-                    "country": country,
-                    "country_name": country_names[country],
-                    "certified": certified,
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
+FEATURE_PRECISION = 5
+PRACTICE_DECIMALS = -PRACTICE_PRECISION.as_tuple().exponent
 
 
 def render(filters, *, today=None):
-    """The FeatureCollection as compact UTF-8 JSON."""
-    return json.dumps(feature_collection(filters, today=today), ensure_ascii=False, separators=(",", ":")).encode()
+    """The FeatureCollection of published, placed partners matching `filters`, as UTF-8 JSON.
+
+    PostgreSQL builds each feature's JSON in the one query (no model instances, no per-feature
+    Python), so ten thousand partners render in a few tens of milliseconds. Coordinates keep five
+    decimals (about a metre: what a map pin needs), a practice's two (its city, see
+    `public_coordinates`). Properties are compact: a partner's page is `/partners/<slug>/`, and
+    country names are given once, in the foreign member `countries` (RFC 7946, section 6.1).
+    """
+    today = today or timezone.localdate()
+    queryset = apply_filters(Partner.objects.published().located(), filters, today=today)
+    rows = queryset.with_certified(today=today).annotate(feature=Cast(_feature(), models.TextField()))
+    countries_seen, features = set(), []
+    for country, feature in rows.values_list("country", "feature").iterator(chunk_size=2000):
+        countries_seen.add(country)
+        features.append(feature)
+    names = {code: str(countries.name(code)) for code in sorted(countries_seen)}
+    head = json.dumps({"type": "FeatureCollection", "countries": names}, ensure_ascii=False, separators=(",", ":"))
+    return f'{head[:-1]},"features":[{",".join(features)}]}}'.encode()
+
+
+def _feature():
+    def coordinate(name):
+        exact = Round(name, FEATURE_PRECISION)
+        return Case(When(kind=Partner.Kind.PRACTICE, then=Round(name, PRACTICE_DECIMALS)), default=exact)
+
+    return JSONObject(
+        type=Value("Feature"),
+        # RFC 7946: longitude first.
+        geometry=JSONObject(
+            type=Value("Point"), coordinates=JSONArray(coordinate("longitude"), coordinate("latitude"))
+        ),
+        properties=JSONObject(
+            name="name", slug="slug", kind="kind", city="city", country="country", certified="certified_now"
+        ),
+    )
 
 
 def published_countries():

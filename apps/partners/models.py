@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.certifications.models import Certificate
 from apps.certifications.models import Kind as CertificateKind
+from apps.core.indexes import trigram_index
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
 
@@ -164,6 +165,14 @@ class Partner(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["is_published", "country", "kind"], name="partner_directory_idx"),
+            # The directory's order, walked instead of sorted (a page reads its own rows only).
+            models.Index(
+                fields=["name", "id"], condition=models.Q(is_published=True), name="partner_directory_order_idx"
+            ),
+            # The directory's search: every word in the name, the city or the region.
+            trigram_index("name", "partner_name_trgm"),
+            trigram_index("city", "partner_city_trgm"),
+            trigram_index("region", "partner_region_trgm"),
         ]
 
     def __str__(self):

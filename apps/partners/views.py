@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, TemplateView, View
 
 from apps.core.page_cache import public_page
+from apps.core.pagination import CachedCountPaginator
 
 from . import geojson
 from .filters import PartnerFilterForm, apply_filters
@@ -59,7 +60,8 @@ class PartnerListView(TemplateView):
             form.is_valid()
         filters = form.filters()
         partners = apply_filters(Partner.objects.published(), filters).select_related("certificate")
-        page = Paginator(partners, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        paginator_class = Paginator if filters.get("q") else CachedCountPaginator
+        page = paginator_class(partners, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -68,7 +70,11 @@ class PartnerListView(TemplateView):
             page_obj=page,
             partners=page.object_list,
             geojson_url=reverse("partners:geojson"),
-            map_config=map_config(geojsonUrl=reverse("partners:geojson"), listUrl=reverse("partners:map")),
+            map_config=map_config(
+                geojsonUrl=reverse("partners:geojson"),
+                listUrl=reverse("partners:map"),
+                detailUrl=reverse("partners:detail", kwargs={"slug": "__slug__"}),
+            ),
         )
         return context
 

@@ -69,19 +69,22 @@
     return node;
   }
 
-  function popupContent(properties) {
+  // The GeoJSON's properties are compact: the page of a partner is its slug in the URL pattern the
+  // page hands over, and country names come once, in the collection's `countries`.
+  function popupContent(properties, countryNames, detailUrl) {
+    var url = detailUrl.replace("__slug__", encodeURIComponent(properties.slug));
     var root = element("div", "partner-popup");
     var title = element("p", "partner-popup-name");
     var link = element("a", "", properties.name);
-    link.href = properties.url;
+    link.href = url;
     title.appendChild(link);
     root.appendChild(title);
-    root.appendChild(element("p", "partner-popup-place", [properties.city, properties.country_name].filter(Boolean).join(", ")));
+    root.appendChild(element("p", "partner-popup-place", [properties.city, countryNames[properties.country]].filter(Boolean).join(", ")));
     if (properties.certified) {
       root.appendChild(element("p", "", "")).appendChild(element("span", "badge partner-badge", "NMT certified"));
     }
     var more = element("a", "partner-popup-more", "View details");
-    more.href = properties.url;
+    more.href = url;
     more.setAttribute("aria-label", "View details of " + properties.name);
     root.appendChild(element("p", "mb-0", "")).appendChild(more);
     return root;
@@ -213,7 +216,7 @@
             var properties = feature.properties;
             var marker = L.marker([coordinates[1], coordinates[0]], { icon: icon, title: properties.name, alt: properties.name });
             marker.bindPopup(function () {
-              return popupContent(properties);
+              return popupContent(properties, collection.countries || {}, config.detailUrl);
             });
             markers[properties.slug] = marker;
             return marker;

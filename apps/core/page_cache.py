@@ -6,6 +6,8 @@ the content version and today's date. Saving or deleting any of PUBLIC_CONTENT_M
 version after the commit, so edits show at once; the date retires every copy at midnight, when
 certificates pass their expiry date; PUBLIC_PAGE_CACHE_SECONDS bounds everything else. The footer's
 settings, the partners' country menu and the application form's fragment use the same version.
+When an entry expires or the version moves, one request renders the page while the others get
+its previous copy, or wait for that render (see FetchPublicPageMiddleware).
 What a Redis outage does is decided in one place, `apps.core.cache.ResilientRedisCache`.
 """
 
@@ -29,6 +31,12 @@ VERSION_KEY = "page-cache:version"
 # an edit reaches every server's readers within that second.
 VERSION_MEMO_SECONDS = 1.0
 _memo = {"version": None, "until": 0.0}
+# The render of a missing page holds a lock this long at most (released as soon as it is answered);
+# the other requests for that page wait as long at most, checking the cache at each interval.
+RENDER_LOCK_SECONDS = 5
+RENDER_POLL_SECONDS = 0.025
+# A page's previous copy, under no version and no date, outlives its entry by this much.
+PREVIOUS_COPY_SECONDS = 3600
 
 
 def _fresh_version():
@@ -190,18 +198,43 @@ class FetchPublicPageMiddleware(_PublicPageCache, FetchFromCacheMiddleware):
             return None
         # A page rendered across a bump of the version is not stored (see UpdatePublicPageMiddleware).
         request.page_cache_prefix = self.key_prefix
-        response = None
+        response, source = None, "hit"
         for method in ("GET", "HEAD") if request.method == "HEAD" else ("GET",):
-            key = _generate_cache_key(request, method, VARY_HEADERS, request.page_cache_prefix)
-            response = self.cache.get(key)
+            response = self.cache.get(_page_key(request, method))
             if response is not None:
                 break
+        if response is None:
+            response, source = self._render_once(request)
         if response is None:
             request._cache_update_cache = request.method == "GET"  # HEAD is answered from GET's copy
             return None
         request._cache_update_cache = False
-        response["X-Page-Cache"] = "hit"
+        response["X-Page-Cache"] = source
         return _for_browsers(response)
+
+    def _render_once(self, request):
+        """On a miss, let one request render: return (None, None) for this one to render, else a
+        copy to serve and how it was found. The first GET takes the page's render lock; the others
+        get the previous copy ("stale") at once when there is one, or wait for the render's entry
+        ("hit"), or render themselves when the lock goes without an entry (an error, a page not for
+        everyone, the cache away: `add` fails and nothing is found) or after RENDER_LOCK_SECONDS."""
+        key, lock = _page_key(request, "GET"), _lock_key(request)
+        if request.method == "GET" and self.cache.add(lock, True, timeout=RENDER_LOCK_SECONDS):
+            request.page_cache_lock = lock  # released by UpdatePublicPageMiddleware
+            # Another request may have stored the page and let the lock go since our read.
+            response = self.cache.get(key)
+            return (response, "hit") if response is not None else (None, None)
+        previous = _previous_key(request)
+        found = self.cache.get_many([key, lock, previous])
+        deadline = time.monotonic() + RENDER_LOCK_SECONDS
+        while key not in found and lock in found:  # a render is under way
+            if previous in found:
+                return found[previous], "stale"
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(RENDER_POLL_SECONDS)
+            found = self.cache.get_many([key, lock])
+        return (found[key], "hit") if key in found else (None, None)
 
 
 class UpdatePublicPageMiddleware(_PublicPageCache, UpdateCacheMiddleware):
@@ -219,6 +252,15 @@ class UpdatePublicPageMiddleware(_PublicPageCache, UpdateCacheMiddleware):
         self.gzip = GZipMiddleware(get_response)
 
     def process_response(self, request, response):
+        try:
+            return self._store(request, response)
+        finally:
+            # Stored or not (an error, a page not for everyone), the render is over: the requests
+            # waiting for it look again at once.
+            if lock := getattr(request, "page_cache_lock", None):
+                self.cache.delete(lock)
+
+    def _store(self, request, response):
         if not getattr(request, "_cache_update_cache", False):
             return response
         if response.status_code == 200 and not response.streaming and not response.has_header("ETag"):
@@ -234,9 +276,27 @@ class UpdatePublicPageMiddleware(_PublicPageCache, UpdateCacheMiddleware):
             # Browsers keep the page but ask each time (a reload costs a 304, an edit shows at once):
             # stored as max-age=0, which Django's middleware stores (it refuses no-cache), sent as no-cache.
             response["Cache-Control"] = "public, max-age=0"
+        # Django stores it (the checks above leave it nothing to refuse); the previous copy, which
+        # others get while the page's next render runs, goes beside it.
         response = super().process_response(request, response)
+        self.cache.set(_previous_key(request), response, self.page_timeout + PREVIOUS_COPY_SECONDS)
         response["X-Page-Cache"] = "miss"
         return _for_browsers(response)
+
+
+def _page_key(request, method):
+    """The key Django stores the page under, by Django's own function."""
+    return _generate_cache_key(request, method, VARY_HEADERS, request.page_cache_prefix)
+
+
+def _lock_key(request):
+    """The render lock of a page, in one version, on one date, in one encoding."""
+    return _generate_cache_key(request, "GET", VARY_HEADERS, f"public-page-render:{request.page_cache_prefix}")
+
+
+def _previous_key(request):
+    """The last copy of a page stored, whatever its version and date, in one encoding."""
+    return _generate_cache_key(request, "GET", VARY_HEADERS, "public-page-previous")
 
 
 def _same_for_everyone(request, response):

@@ -224,10 +224,15 @@ def _calendar_response(content, filename):
     return response
 
 
+# The subscription feed holds the soonest upcoming events, so its size and cost stay the same
+# however many are planned (a calendar app refreshes it daily; later ones join as they come near).
+FEED_EVENTS = 100
+
+
 @public_page()
 def calendar_feed(request):
-    """Every upcoming published event, for calendar subscriptions."""
-    events = Event.objects.published().upcoming()
+    """The next FEED_EVENTS upcoming published events, for calendar subscriptions."""
+    events = Event.objects.published().upcoming()[:FEED_EVENTS]
     return _calendar_response(build_calendar(events), "nmt-trainings.ics")
 
 

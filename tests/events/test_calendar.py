@@ -132,3 +132,14 @@ def test_feed_query_count_does_not_grow_with_events(client, django_assert_max_nu
         response = client.get("/events.ics")
 
     assert len(_events(response)[1]) == count
+
+
+def test_the_feed_holds_the_soonest_events_up_to_its_limit(client, settings, monkeypatch):
+    monkeypatch.setattr("apps.events.views.FEED_EVENTS", 3)
+    now = timezone.now()
+    for days in (40, 10, 30, 20, 50):
+        make_event(title=f"In {days} days", starts_at=now + timedelta(days=days))
+
+    summaries = [str(event["SUMMARY"]) for event in _events(client.get("/events.ics"))[1]]
+
+    assert summaries == ["In 10 days", "In 20 days", "In 30 days"]

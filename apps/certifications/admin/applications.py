@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Value, When
 from django.db.models.functions import Concat
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
@@ -25,6 +24,7 @@ from ..models import (
     Certificate,
     Kind,
     Status,
+    answered_first,
 )
 from ..resources import ApplicationResource
 from ..sections import answer, label, sections_of
@@ -174,8 +174,7 @@ class ApplicationAdmin(ReviewActionsMixin, ReadOnlyHistoryMixin, ExportSelectedM
         # The queue is first come, first served, answers to information requests first (they have
         # waited once already); other views show the newest first.
         if request.GET.get(QueueFilter.parameter_name, QueueFilter.default) == "awaiting":
-            answered_first = Case(When(status=Status.ANSWERED, then=Value(0)), default=Value(1))
-            return [answered_first.asc(), "submitted_at", "pk"]
+            return [answered_first().asc(), "submitted_at", "pk"]
         return ["-submitted_at", "-pk"]
 
     @admin.display(description="reference", ordering="reference")

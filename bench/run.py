@@ -1,288 +1,196 @@
-"""Benchmark: the portal under gunicorn with production settings, over the scale data, loaded with wrk.
+"""Benchmark: the portal under gunicorn with production settings, over two sizes of scale data, loaded with wrk.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nmt_bench REDIS_URL=redis://127.0.0.1:6379/8 \
-        .venv/bin/python -m bench.run [--seed] [--duration 10] [--workers 5]
+        .venv/bin/python -m bench.run [--seed] [--duration 10] [--workers 5] [--no-small] [--only TEXT]
 
-`--seed` first loads `seed_scale_data` (100,000 applications, 10,000 partners, 2,000 events,
-50,000 registrations, 2,000 publications, 500 FAQs) into an empty database. The script then serves
-the portal on 127.0.0.1:8300 and, for each public page, each kind of text search (never cached),
-the GeoJSON, the .ics feed, the application forms and /healthz, runs wrk at 8 and 64 connections
-and prints requests per second, median and p99 latency and the ratio of each page's throughput to
-/healthz measured in the same run. It then times, as a
-logged-in reviewer, the applications changelist, a search and an application page, and prints
-the SQL queries each page makes. It prints figures; it is not a test and does not fail on them.
+The large size is the database of DATABASE_URL (`--seed` loads seed_scale_data's defaults into it:
+100,000 applications, 10,000 partners, 2,000 events, 50,000 registrations, 2,000 publications, 500
+FAQs); the small size, ten times fewer, is a database named after it with `_small`, which the run
+creates, migrates and seeds itself when it has no applications (`--no-small` skips it). Seeding ends
+with ANALYZE. The portal is served on 127.0.0.1:8300, three times in turn:
+
+1. large, page cache on: every public page (content, text searches, feeds, forms) with wrk and
+   `Accept-Encoding: gzip` at 8 and 64 connections, then without Accept-Encoding at 8; the text
+   searches with a different term at every request (a wrk Lua script, terms drawn from the data);
+   the reviewer's admin pages, 20 sequential requests each (median and max);
+2. large, PUBLIC_PAGE_CACHE_SECONDS=0: every public page at 8 connections, and the distinct-term
+   searches again;
+3. small, PUBLIC_PAGE_CACHE_SECONDS=0: every public page at 8 connections.
+
+Each wrk table gives requests per second, median and p99 latency and the ratio of each page's
+throughput to /healthz measured in the same table; the uncached table puts both sizes side by side
+with the ratio of their ratios (large/small). Then the SQL queries of each page, uncached, and a
+summary of every figure that misses its target (bench/report.py). It prints figures; it is not a
+test and does not fail on them.
 """
 
 import argparse
 import json
 import os
-import re
-import statistics
 import subprocess
 import sys
 import time
 
+from bench import databases, wrk
+from bench.admin_timing import time_pages
 from bench.client import Client
-from bench.server import BASE_DIR, PYTHON, Gunicorn, manage, production_env
+from bench.pages import SEARCH, admin_pages, public_pages
+from bench.report import Report, target
+from bench.server import Gunicorn, manage, production_env
 
 PORT = 8300
-TARGET_CONTENT_RATIO = 0.6
-# Text searches are never cached (their variety is unbounded): each one is a render and its queries.
-TARGET_SEARCH_RATIO = 0.01
-TARGET_FORM_RATIO = 0.25
-TARGET_P99_MS = 50
-TARGET_ADMIN_MEDIAN_MS = 150
-
-UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def parse_wrk(output):
-    def latency(percent):
-        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, flags=re.M)
-        return float(match.group(1)) * UNIT[match.group(2)] if match else float("nan")
-
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    socket_errors = re.search(r"Socket errors:.*", output)
-    return {
-        "rps": float(rps.group(1)) if rps else 0.0,
-        "p50": latency(50),
-        "p99": latency(99),
-        "non_2xx": int(errors.group(1)) if errors else 0,
-        "socket_errors": socket_errors.group(0) if socket_errors else "",
-    }
+def measure(server, path, connections, duration, *, gzip=True, terms=None):
+    wrk.drain(server.url)
+    return wrk.run(server.url, path, connections, duration, gzip=gzip, terms=terms)
 
 
-def wrk(url, connections, duration):
-    threads = min(2, connections)
-    result = subprocess.run(
-        # Browsers ask for gzip; the page cache keeps a compressed copy of every page.
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{duration}s",
-            "--latency",
-            "--timeout",
-            "5s",
-            "-H",
-            "Accept-Encoding: gzip",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return parse_wrk(result.stdout)
+def warm(server, pages):
+    """Fill the page cache (both encodings), open each worker's connections, and give the workers a
+    first run of load, which the first measured run would otherwise pay for."""
+    client = Client(server.url, timeout=60)
+    for page in pages:
+        client.request("GET", page.path, headers={"Accept-Encoding": "gzip"})
+        client.get(page.path)
+    wrk.run(server.url, "/healthz", 8, 2)
 
 
-def drain(base_url, limit=180):
-    """Wait until the server answers /healthz at once again: slow pages still queued from a run at 64
-    connections (the uncached searches) would otherwise be measured as part of the next run."""
-    client = Client(base_url, timeout=60)
-    deadline = time.monotonic() + limit
-    while client.get("/healthz").seconds > 0.25 and time.monotonic() < deadline:
-        time.sleep(1)
+def cached_table(report, server, pages, title, connections, duration, *, gzip=True):
+    report.table(title)
+    health = measure(server, "/healthz", connections, duration, gzip=gzip)
+    report.health(health)
+    for page in pages:
+        result = measure(server, page.path, connections, duration, gzip=gzip)
+        goal = target(page.kind, cached=True, plain=not gzip, connections=connections)
+        report.row(title, page.name, result, health, goal)
 
 
-def sample_paths(env):
-    """Paths that need real identifiers from the data (a certificate, a partner, an event, a page)."""
-    code = (
-        "import json\n"
-        "from apps.certifications.models import Application, Certificate\n"
-        "from apps.partners.models import Partner\n"
-        "from apps.events.models import Event\n"
-        "c = Certificate.objects.order_by('pk').values_list('number', flat=True)[500]\n"
-        "p = Partner.objects.filter(is_published=True).order_by('pk').values_list('slug', flat=True)[100]\n"
-        "e = Event.objects.filter(is_published=True).order_by('-starts_at').values_list('slug', flat=True)[0]\n"
-        "a = Application.objects.exclude(status='draft').order_by('pk').values_list('pk', 'reference')[5000]\n"
-        "print(json.dumps({'certificate': c, 'partner': p, 'event': e, 'application': a}))\n"
-    )
-    return json.loads(manage(env, "shell", "-c", code).stdout.strip().splitlines()[-1])
-
-
-def public_targets(ids):
-    content = [
-        ("home", "/"),
-        ("FAQ", "/faq/"),
-        ("information page", "/pages/about/"),
-        ("programs", "/certification/"),
-        ("partners", "/partners/"),
-        ("partner detail", f"/partners/{ids['partner']}/"),
-        ("events", "/events/"),
-        ("library", "/library/"),
-        ("registry", "/registry/"),
-        ("verification", f"/verify/{ids['certificate']}/"),
-        ("verification JSON", f"/verify/{ids['certificate']}.json"),
-    ]
-    searches = [
-        ("FAQ search", "/faq/?q=training"),
-        ("library search", "/library/?q=regulation"),
-        ("registry search", "/registry/?q=okafor"),
-        ("partners search", "/partners/?q=houston"),
-    ]
-    # Feeds carry every partner or upcoming event (200 KB gzipped for 10,000 partners): measured,
-    # held to the p99 target, not to the content pages' share of /healthz.
-    feeds = [
-        ("GeoJSON (10,000 partners)", "/partners.geojson"),
-        ("events.ics", "/events.ics"),
-    ]
-    forms = [
-        ("individual application form", "/apply/individual/"),
-        ("site application form", "/apply/site/"),
-    ]
-    return content, searches, feeds, forms
-
-
-def admin_timings(base_url, ids, rounds=20):
-    client = Client(base_url, timeout=30)
-    login = client.post_form(
-        "/admin/login/?next=/admin/", {"username": "bench-reviewer", "password": "bench-password-123456"}
-    )
-    if login.status != 302:
-        raise RuntimeError(f"reviewer login failed: HTTP {login.status}")
-    pages = [
-        ("applications changelist", "/admin/certifications/application/"),
-        ("applications search", "/admin/certifications/application/?q=Whitfield&status=all"),
-        ("application page", f"/admin/certifications/application/{ids['application'][0]}/change/"),
-    ]
-    results = []
-    for name, path in pages:
-        client.get(path)  # warm up
-        timings = []
-        for _ in range(rounds):
-            response = client.get(path)
-            if response.status != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status}")
-            timings.append(response.seconds * 1000)
-        results.append((name, path, statistics.median(timings), max(timings)))
+def uncached_results(server, pages, duration):
+    """{page name or "/healthz": wrk result} at 8 connections."""
+    results = {"/healthz": measure(server, "/healthz", 8, duration)}
+    for page in pages:
+        results[page.name] = measure(server, page.path, 8, duration)
     return results
 
 
-QUERY_COUNT_SCRIPT = """
-import json, sys
-from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-paths = json.loads(sys.argv[1])
-anonymous, reviewer = Client(), Client()
-reviewer.force_login(get_user_model().objects.get(username="bench-reviewer"))
-out = []
-for who, path in paths:
-    client = reviewer if who == "reviewer" else anonymous
-    client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        status = client.get(path).status_code
-    out.append([who, path, status, len(queries)])
-print(json.dumps(out))
-"""
+def distinct_results(server, searches, duration):
+    """{"/healthz": result, search name: result} with a new term at every request, at 8 connections."""
+    if not searches:
+        return {}
+    results = {"/healthz": measure(server, "/healthz", 8, duration)}
+    for name, search in searches.items():
+        results[name] = measure(server, search["path"], 8, duration, terms=search["terms"])
+    return results
 
 
-def query_counts(env, paths):
-    env = {**env, "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1", "PUBLIC_PAGE_CACHE_SECONDS": "0"}
-    result = subprocess.run(
-        [PYTHON, "-c", "import django; django.setup(); exec(open(0).read())", json.dumps(paths)],
-        input=QUERY_COUNT_SCRIPT,
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def distinct_table(report, title, searches, on, off):
+    report.table(title, extra=f"{'terms':>7}")
+    for label, results in (("cache on", on), ("cache off", off)):
+        report.health(results["/healthz"], label=f"/healthz, {label}")
+        for name, search in searches.items():
+            result = results[name]
+            asked = min(result["requests"], len(search["terms"]))
+            extra = f"{asked:7d}{' (repeated)' if result['requests'] > len(search['terms']) else ''}"
+            goal = target(SEARCH, cached=False)
+            report.row(title, f"{name}, {label}", result, results["/healthz"], goal, extra)
+    for name, search in searches.items():
+        found = f"{search['found']} of {search['checked']} checked find something"
+        print(f"{name}: {len(search['terms'])} terms drawn from the data; {found}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", action="store_true", help="load seed_scale_data first")
+    parser.add_argument("--seed", action="store_true", help="load seed_scale_data into DATABASE_URL first")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
+    parser.add_argument("--no-small", action="store_true", help="skip the small size (a quicker run)")
     parser.add_argument("--only", default="", help="measure only pages whose name contains this text")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (and REDIS_URL) for the benchmark.")
-    env = production_env(
-        database_url,
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8"),
-        CACHE_KEY_PREFIX=f"bench-{time.time_ns()}",
-        RATELIMIT_ENABLE="false",
-    )
-    print("Preparing: migrate, starter content, collectstatic, reviewer account")
-    manage(env, "migrate", "--no-input")
-    manage(env, "load_starter_content")
-    if args.seed:
-        print("Seeding scale data (this takes a few minutes)")
-        print(manage(env, "seed_scale_data", "--yes").stdout)
-    manage(env, "collectstatic", "--no-input")
-    manage(
-        env,
-        "shell",
-        "-c",
-        "from django.contrib.auth.models import Group, User\n"
-        "u, _ = User.objects.get_or_create(username='bench-reviewer', defaults={'is_staff': True})\n"
-        "u.set_password('bench-password-123456'); u.is_staff = True; u.save()\n"
-        "u.groups.add(Group.objects.get(name='Reviewers'))\n",
-    )
-    ids = sample_paths(env)
-    content, searches, feeds, forms = public_targets(ids)
-    if args.only:
-        content, searches, feeds, forms = (
-            [(name, path) for name, path in group if args.only.lower() in name.lower()]
-            for group in (content, searches, feeds, forms)
+    run_id = time.time_ns()
+
+    def env_of(url, size, cached=True):
+        extra = {} if cached else {"PUBLIC_PAGE_CACHE_SECONDS": "0"}
+        return production_env(
+            url,
+            REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8"),
+            # A namespace per database and mode: nothing stored by one server is read by another.
+            CACHE_KEY_PREFIX=f"bench-{run_id}-{size}{'' if cached else '-uncached'}",
+            RATELIMIT_ENABLE="false",
+            **extra,
         )
+
+    large_env = env_of(database_url, "large")
+    print("Preparing: migrate, starter content, collectstatic, reviewer account")
+    large = databases.prepare(large_env, seed={} if args.seed else None)
+    manage(large_env, "collectstatic", "--no-input")
+    small, small_url = None, databases.small_database_url(database_url)
+    if not args.no_small:
+        if databases.ensure_database(small_url):
+            print(f"Created the database {databases.database_name(small_url)}")
+        small = databases.prepare(env_of(small_url, "small"), seed_if_empty=databases.SMALL)
+    searches = databases.ask(large_env, "terms", str(1500 * args.duration + 1000))
+
+    def chosen(pages):
+        return [page for page in pages if args.only.lower() in page.name.lower()]
+
+    pages, admin = chosen(public_pages(large)), chosen(admin_pages(large))
+    searches = {name: search for name, search in searches.items() if args.only.lower() in name.lower()}
 
     machine = subprocess.run(["uname", "-srm"], capture_output=True, text=True, check=True).stdout.strip()
     print(f"\nMachine: {os.cpu_count()} CPUs, {machine}")
     print(f"gunicorn {args.workers} sync workers; wrk {args.duration}s per run")
+    sizes = [("large", database_url, large)] + ([("small", small_url, small)] if small else [])
+    for size, url, facts in sizes:
+        counts = ", ".join(f"{value:,} {name}" for name, value in facts["counts"].items())
+        print(f"{size}: {databases.database_name(url)}: {counts}")
 
-    with Gunicorn(env, PORT, workers=args.workers) as server:
-        for _, path in [*content, *searches, *feeds, *forms, ("healthz", "/healthz")]:
-            Client(server.url).get(path)  # warm the page cache and connections
+    report = Report()
+    applications = f"{large['counts']['applications']:,} applications"
+    with Gunicorn(large_env, PORT, workers=args.workers) as server:
+        warm(server, pages)
         for connections in (8, 64):
-            print(f"\n== {connections} connections")
-            drain(server.url)
-            health = wrk(f"{server.url}/healthz", connections, args.duration)
-            print(f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs healthz':>10}  target")
-            print(f"{'/healthz':34} {health['rps']:9.0f} {health['p50']:8.2f} {health['p99']:8.2f} {1:10.2f}")
-            groups = (
-                (content, TARGET_CONTENT_RATIO),
-                (feeds, None),
-                (forms, TARGET_FORM_RATIO),
-                (searches, TARGET_SEARCH_RATIO),
-            )
-            for group, target in groups:
-                for name, path in group:
-                    drain(server.url)
-                    result = wrk(f"{server.url}{path}", connections, args.duration)
-                    ratio = result["rps"] / health["rps"] if health["rps"] else 0
-                    verdict = "ok" if target is None or ratio >= target else "BELOW"
-                    if connections == 8 and result["p99"] >= TARGET_P99_MS:
-                        verdict += f", p99 over {TARGET_P99_MS} ms"
-                    if result["non_2xx"]:
-                        verdict += f", {result['non_2xx']} non-2xx"
-                    print(
-                        f"{name:34} {result['rps']:9.0f} {result['p50']:8.2f} {result['p99']:8.2f} "
-                        f"{ratio:10.2f}  {'>= ' + str(target) if target else 'p99 only'} {verdict}"
-                    )
+            title = f"Cached, gzip, {connections} connections ({applications})"
+            cached_table(report, server, pages, title, connections, args.duration)
+        title = f"Cached, plain (no Accept-Encoding), 8 connections ({applications})"
+        cached_table(report, server, pages, title, 8, args.duration, gzip=False)
+        distinct_on = distinct_results(server, searches, args.duration)
 
-        drain(server.url)
-        print("\n== Admin as a reviewer (20 sequential requests each)")
-        for name, _path, median, worst in admin_timings(server.url, ids):
-            verdict = "ok" if median < TARGET_ADMIN_MEDIAN_MS else "OVER"
-            print(f"{name:34} median {median:7.1f} ms  max {worst:7.1f} ms  (< {TARGET_ADMIN_MEDIAN_MS} ms: {verdict})")
+        wrk.drain(server.url)
+        print(f"\n== Admin as a reviewer (20 sequential requests each, {applications})")
+        for page, median, worst, failures in time_pages(server.url, admin):
+            report.admin_row(page.name, median, worst, failures)
+
+    uncached_env = env_of(database_url, "large", cached=False)
+    with Gunicorn(uncached_env, PORT, workers=args.workers) as server:
+        warm(server, pages)
+        uncached = {"large": uncached_results(server, pages, args.duration)}
+        distinct_off = distinct_results(server, searches, args.duration)
+    if searches:
+        title = f"Searches, a different term at every request, 8 connections ({applications})"
+        distinct_table(report, title, searches, distinct_on, distinct_off)
+
+    small_label = None
+    if small:
+        small_pages = chosen(public_pages(small))
+        with Gunicorn(env_of(small_url, "small", cached=False), PORT, workers=args.workers) as server:
+            warm(server, small_pages)
+            uncached["small"] = uncached_results(server, small_pages, args.duration)
+        small_label = f"small: {small['counts']['applications']:,} applications"
+    title = "Uncached (PUBLIC_PAGE_CACHE_SECONDS=0), 8 connections"
+    report.uncached_table(title, pages, uncached, [f"large: {applications}", small_label])
 
     print("\n== SQL queries per page (uncached)")
-    paths = [("anonymous", path) for _, path in [*content, *searches, *feeds, *forms]] + [
-        ("reviewer", "/admin/certifications/application/"),
-        ("reviewer", "/admin/certifications/application/?q=Whitfield&status=all"),
-        ("reviewer", f"/admin/certifications/application/{ids['application'][0]}/change/"),
-        ("reviewer", "/admin/certifications/certificate/"),
-    ]
-    for who, path, status, count in query_counts(env, paths):
+    paths = [["anonymous", page.path] for page in pages] + [["reviewer", page.path] for page in admin]
+    query_env = {**uncached_env, "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1"}
+    for who, path, status, count in databases.ask(query_env, "queries", stdin=json.dumps(paths)):
         print(f"{who:10} {path:70} HTTP {status}  {count:3d} queries")
+
+    report.summary()
 
 
 if __name__ == "__main__":

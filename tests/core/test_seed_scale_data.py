@@ -1,9 +1,11 @@
 """`manage.py seed_scale_data`: the benchmark data of bench/scale/, under its old name and options."""
 
 import re
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from apps.certifications.models import Application, Certificate, Status
 from apps.events.models import Event, Registration
@@ -15,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_scale_data_fills_every_app_with_certificates_built_like_approvals(starter_content):
+    out = StringIO()
     call_command(
         "seed_scale_data",
         yes=True,
@@ -26,6 +29,7 @@ def test_seed_scale_data_fills_every_app_with_certificates_built_like_approvals(
         publications=6,
         seed=1,
         verbosity=0,
+        stdout=out,
     )
 
     approved = Application.objects.filter(status=Status.APPROVED)
@@ -46,6 +50,8 @@ def test_seed_scale_data_fills_every_app_with_certificates_built_like_approvals(
     ) == (20, 4, 6)
     assert Question.objects.filter(slug__startswith="scale-").count() == 5
     assert Registration.objects.count() <= 30
+    # The planner's statistics are gathered at the end, and the command says so.
+    assert ("ANALYZE" in out.getvalue()) == (connection.vendor == "postgresql")
 
 
 def test_seed_scale_data_refuses_without_yes():

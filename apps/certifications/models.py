@@ -494,7 +494,7 @@ class Certificate(TimeStampedModel):
             models.Index(fields=["issued_on", "number"], name="certificate_issued_idx"),
             # The registry's order among the listed certificates, walked instead of sorted.
             models.Index(
-                fields=["holder_name", "number", "expires_on"],
+                fields=["holder_name", "number", "expires_on", "id"],
                 condition=models.Q(status="active", listed_publicly=True),
                 name="certificate_registry_order_idx",
             ),

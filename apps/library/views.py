@@ -1,14 +1,13 @@
 """The public library: search and filters, a page per publication, and PDF downloads."""
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
 from apps.core.page_cache import content_version, public_page
-from apps.core.pagination import COUNT_CACHE_SECONDS, CachedCountPaginator
+from apps.core.pagination import COUNT_CACHE_SECONDS, CachedCountPaginator, IndexedPaginator
 
 from .forms import LibraryFilterForm
 from .models import Publication, Topic
@@ -57,7 +56,7 @@ class LibraryView(TemplateView):
         if "year" in filters:
             publications = publications.filter(year=filters["year"])
         publications = publications.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
-        paginator_class = Paginator if "q" in filters else CachedCountPaginator
+        paginator_class = IndexedPaginator if "q" in filters else CachedCountPaginator
         page = paginator_class(publications, self.paginate_by).get_page(self.request.GET.get("page"))
         query_string = self.request.GET.copy()
         query_string.pop("page", None)

@@ -4,14 +4,13 @@ import re
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView, View
 
 from apps.core.page_cache import public_page
-from apps.core.pagination import CachedCountPaginator
+from apps.core.pagination import CachedCountPaginator, IndexedPaginator
 
 from . import geojson
 from .filters import PartnerFilterForm, apply_filters
@@ -60,7 +59,7 @@ class PartnerListView(TemplateView):
             form.is_valid()
         filters = form.filters()
         partners = apply_filters(Partner.objects.published(), filters).select_related("certificate")
-        paginator_class = Paginator if filters.get("q") else CachedCountPaginator
+        paginator_class = IndexedPaginator if filters.get("q") else CachedCountPaginator
         page = paginator_class(partners, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_filters import WorkQueueFilter
 from apps.core.page_cache import content_version
+from apps.core.pagination import IndexedPaginator
 
 from ..dashboard import dashboard_stats
 from ..models import (
@@ -147,6 +148,7 @@ class ApplicationAdmin(ReviewActionsMixin, ReadOnlyHistoryMixin, ExportSelectedM
     list_per_page = 50
     # The queue is filtered; counting all 100,000 rows again on every page helps nobody.
     show_full_result_count = False
+    paginator = IndexedPaginator  # a late page reads the index, not the rows it skips
     actions = ["start_review", "assign_to_me", "export_selected"]
     resource_classes = [ApplicationResource]
     change_form_template = "admin/certifications/application/change_form.html"

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.pagination import IndexedPaginator
+
 from .. import services
 from ..models import (
     Certificate,
@@ -84,6 +86,7 @@ class CertificateAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryA
     # ordered by issue date, newest first, and the status filter answers what staff ask of it.
     list_per_page = 50
     show_full_result_count = False
+    paginator = IndexedPaginator  # a late page reads the index, not the rows it skips
     actions = ["export_selected"]
     resource_classes = [CertificateResource]
     change_form_template = "admin/certifications/certificate/change_form.html"

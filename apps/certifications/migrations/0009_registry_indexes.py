@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='certificate',
-            index=models.Index(condition=models.Q(('listed_publicly', True), ('status', 'active')), fields=['holder_name', 'number', 'expires_on'], name='certificate_registry_order_idx'),
+            index=models.Index(condition=models.Q(('listed_publicly', True), ('status', 'active')), fields=['holder_name', 'number', 'expires_on', 'id'], name='certificate_registry_order_idx'),
         ),
         migrations.AddIndex(
             model_name='certificate',

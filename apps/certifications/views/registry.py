@@ -2,7 +2,6 @@
 
 import segno
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import ListView, TemplateView, View
 
 from apps.core.page_cache import content_version, public_page
-from apps.core.pagination import COUNT_CACHE_SECONDS, CachedCountPaginator
+from apps.core.pagination import COUNT_CACHE_SECONDS, CachedCountPaginator, IndexedPaginator
 from apps.core.ratelimits import ratelimit
 
 from ..filters import RegistryFilterForm
@@ -49,7 +48,7 @@ class RegistryView(ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         searched = self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q")
-        paginator_class = Paginator if searched else CachedCountPaginator
+        paginator_class = IndexedPaginator if searched else CachedCountPaginator
         return paginator_class(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -145,6 +145,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Saving any of PUBLIC_CONTENT_MODELS (app labels or app.model) invalidates them at once; the timeout
 # bounds what changes without a save. 0 switches the page cache and the application form's fragment off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# The staff dashboard's figures aggregate every application: they are kept this long (0: live).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 PUBLIC_CONTENT_MODELS = [
     "core.sitesettings",
     "faq",

@@ -40,3 +40,4 @@ WHITENOISE_USE_FINDERS = True
 
 # Tests see every write at once; tests/core/test_page_cache.py switches the page cache on.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+DASHBOARD_CACHE_SECONDS = 0

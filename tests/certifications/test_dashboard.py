@@ -121,3 +121,21 @@ def test_admin_index_links_the_dashboard_for_reviewers_only(client):
 
     assert DASHBOARD in reviewer_links
     assert DASHBOARD not in editor_links
+
+
+def test_the_figures_are_kept_for_the_configured_time_and_the_page_says_when_they_were_made(client, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    make_application(status="submitted")
+    client.force_login(make_staff(role=REVIEWERS))
+
+    first = client.get(DASHBOARD)
+    make_application(status="submitted")
+    second = client.get(DASHBOARD)
+
+    assert first.context["stats"]["awaiting_total"] == second.context["stats"]["awaiting_total"] == 1
+    assert second.context["stats"]["computed_at"] == first.context["stats"]["computed_at"]
+    made = timezone.localtime(first.context["stats"]["computed_at"])
+    assert f"Figures as of {made:%-d %B %Y, %H:%M}" in second.content.decode()
+
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    assert dashboard_stats()["awaiting_total"] == 2

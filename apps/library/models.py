@@ -126,10 +126,12 @@ class Publication(TimeStampedModel):
     pdf_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
     is_published = models.BooleanField("published", default=True)
     # Kept by PostgreSQL on every write: title and authors weigh most, then the abstract, then the
-    # source; names through the "simple" configuration (no stemming). Empty on SQLite (nmt_portal/sqlite).
+    # source. Names go in unstemmed ("simple") and stemmed too, so that one search may mix an author
+    # with words of the title ("perry regulation"). Empty on SQLite (nmt_portal/sqlite).
     document = models.GeneratedField(
         expression=SearchVector("title", weight="A", config="english")
         + SearchVector("authors", weight="A", config="simple")
+        + SearchVector("authors", weight="A", config="english")
         + SearchVector("abstract", weight="B", config="english")
         + SearchVector("source", weight="C", config="simple"),
         output_field=SearchVectorField(),

@@ -112,3 +112,10 @@ def test_the_registry_search_is_planned_on_its_trigram_index():
             plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "certificate_holder_name_trgm" in plan
+
+
+def test_one_library_search_may_mix_an_author_and_words_of_the_title(client):
+    wanted = make_publication(title="Regulation of the stress response", authors="Bruce D. Perry")
+    make_publication(title="Regulation in classrooms", authors="Someone Else")
+
+    assert list(Publication.objects.search("perry regulation")) == [wanted]

@@ -2,11 +2,13 @@
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.cache import cache
 from django.db import connection, models
 from django.urls import reverse
 
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
+from apps.core.page_cache import content_version
 
 
 class Category(TimeStampedModel):
@@ -25,6 +27,14 @@ class Category(TimeStampedModel):
 class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def published_in_order(self):
+        """Published questions in the FAQ's order: by category, then within it, with the category."""
+        return (
+            self.published()
+            .select_related("category")
+            .order_by("category__order", "category__name", "category_id", "order", "pk")
+        )
 
     def search(self, query):
         """Questions matching `query`, best first: PostgreSQL full-text search over the stored
@@ -85,7 +95,9 @@ class Question(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{reverse('faq:list')}#{self.slug}"
+        """Its anchor on the FAQ page that holds it (the first, unless the FAQ is very long)."""
+        page = faq_pages().get(self.pk, 1)
+        return f"{reverse('faq:list')}{f'?page={page}' if page > 1 else ''}#{self.slug}"
 
 
 class PageQuerySet(models.QuerySet):
@@ -125,3 +137,18 @@ class Page(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("faq:page", kwargs={"slug": self.slug})
+
+
+# A page of the FAQ holds this many questions, grouped by category: a site's FAQ is one page; a very
+# long one is split, so that no page grows with the number of questions.
+FAQ_PAGE_SIZE = 50
+
+
+def faq_pages():
+    """{question pk: its page of the FAQ} for the published questions, kept under the content version."""
+
+    def pages():
+        keys = Question.objects.published_in_order().values_list("pk", flat=True)
+        return {pk: position // FAQ_PAGE_SIZE + 1 for position, pk in enumerate(keys)}
+
+    return cache.get_or_set(f"faq:pages:{content_version()}", pages, 3600)

@@ -1,14 +1,17 @@
-from django.db.models import Prefetch
+from itertools import groupby
+
 from django.views.generic import DetailView, TemplateView
 
 from apps.core.page_cache import public_page
+from apps.core.pagination import CachedCountPaginator
 
-from .models import Category, Page, Question
+from .models import FAQ_PAGE_SIZE, Page, Question
 
 
-@public_page(search="q")
+@public_page(query=["page"], search="q")
 class FaqView(TemplateView):
-    """All published questions grouped by category, or the search results for `?q=`."""
+    """The published questions grouped by category, FAQ_PAGE_SIZE to a page, or the search
+    results for `?q=`."""
 
     template_name = "faq/question_list.html"
 
@@ -20,14 +23,16 @@ class FaqView(TemplateView):
         if query:
             context["results"] = list(Question.objects.published().search(query).select_related("category"))
         else:
-            published = Question.objects.published().order_by("order", "pk")
-            context["categories"] = [
-                category
-                for category in Category.objects.prefetch_related(
-                    Prefetch("questions", queryset=published, to_attr="published_questions")
-                )
-                if category.published_questions
-            ]
+            page = CachedCountPaginator(Question.objects.published_in_order(), FAQ_PAGE_SIZE).get_page(
+                self.request.GET.get("page")
+            )
+            categories = []
+            for _, questions in groupby(page.object_list, key=lambda question: question.category_id):
+                questions = list(questions)
+                category = questions[0].category
+                category.published_questions = questions
+                categories.append(category)
+            context.update(categories=categories, page_obj=page)
         return context
 
 

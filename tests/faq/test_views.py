@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import make_category, make_page, make_question
+from tests.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,9 @@ def test_faq_query_count_does_not_grow_with_questions(client, django_assert_max_
     with django_assert_max_num_queries(2):
         response = client.get("/faq/")
 
-    assert sum(len(c.published_questions) for c in response.context["categories"]) == questions
+    # A page holds at most FAQ_PAGE_SIZE (50) questions, whatever the number of questions.
+    assert sum(len(c.published_questions) for c in response.context["categories"]) == min(questions, 50)
+    assert response.context["page_obj"].paginator.count == questions
 
 
 def test_answers_are_sanitised_on_the_page(client):
@@ -118,3 +121,25 @@ def test_starter_pages_all_render(client, starter_content):
         response = client.get(f"/pages/{slug}/")
         assert response.status_code == 200, slug
         assert "<h1>" in response.content.decode()
+
+
+def test_a_long_faq_is_split_into_pages_of_whole_questions_in_order(client, monkeypatch):
+    monkeypatch.setattr("apps.faq.models.FAQ_PAGE_SIZE", 3)
+    monkeypatch.setattr("apps.faq.views.FAQ_PAGE_SIZE", 3)
+    first, second = make_category(name="First", order=1), make_category(name="Second", order=2)
+    questions = [make_question(category=first, order=n, question=f"First {n}?") for n in range(2)]
+    questions += [make_question(category=second, order=n, question=f"Second {n}?") for n in range(3)]
+
+    def shown(response):
+        return [(c.name, [q.question for q in c.published_questions]) for c in response.context["categories"]]
+
+    page_one, page_two = client.get("/faq/"), client.get("/faq/", {"page": "2"})
+
+    assert shown(page_one) == [("First", ["First 0?", "First 1?"]), ("Second", ["Second 0?"])]
+    assert shown(page_two) == [("Second", ["Second 1?", "Second 2?"])]
+    assert elements(page_one.content.decode(), "a", class_="page-link", href="?page=2") != []
+    assert [q.get_absolute_url() for q in (questions[0], questions[4])] == [
+        f"/faq/#{questions[0].slug}",
+        f"/faq/?page=2#{questions[4].slug}",
+    ]
+    assert client.get("/faq/", {"page": "99"}).context["page_obj"].number == 2

@@ -72,6 +72,16 @@ def bump_content_version():
     forget_content_version()
 
 
+def content_cached(name, compute, timeout, *, daily=False):
+    """`compute()`, kept in the cache under the content version (and today's date when `daily`:
+    certificates pass their expiry date at midnight) for at most `timeout` seconds: the menus,
+    counts and positions that mean reading every row of a public list."""
+    key = f"{name}:{content_version()}"
+    if daily:
+        key = f"{key}:{timezone.localdate().isoformat()}"
+    return cache.get_or_set(key, compute, timeout)
+
+
 def content_changed():
     """Bump the content version once the current transaction commits. The receivers below do it
     for every save and delete; call it after writes that send no signal (a queryset's update())."""

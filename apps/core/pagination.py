@@ -3,14 +3,12 @@ by menus only keeps its count in the cache."""
 
 import hashlib
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .page_cache import content_version
+from .page_cache import content_cached
 
 COUNT_CACHE_SECONDS = 60 * 60
 # From this offset on, a page first finds its rows' keys, then reads those rows.
@@ -50,5 +48,9 @@ class CachedCountPaginator(IndexedPaginator):
         except EmptyResultSet:
             return 0
         digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
-        key = f"count:{content_version()}:{timezone.localdate().isoformat()}:{digest}"
-        return cache.get_or_set(key, lambda: Paginator.count.func(self), COUNT_CACHE_SECONDS)
+        return content_cached(f"count:{digest}", lambda: Paginator.count.func(self), COUNT_CACHE_SECONDS, daily=True)
+
+
+def list_paginator(object_list, per_page, *, searched):
+    """The paginator of a public list: its count kept while nothing is searched (see above)."""
+    return (IndexedPaginator if searched else CachedCountPaginator)(object_list, per_page)

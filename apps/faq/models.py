@@ -2,13 +2,12 @@
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.core.cache import cache
 from django.db import connection, models
 from django.urls import reverse
 
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
-from apps.core.page_cache import content_version
+from apps.core.page_cache import content_cached
 
 
 class Category(TimeStampedModel):
@@ -151,4 +150,4 @@ def faq_pages():
         keys = Question.objects.published_in_order().values_list("pk", flat=True)
         return {pk: position // FAQ_PAGE_SIZE + 1 for position, pk in enumerate(keys)}
 
-    return cache.get_or_set(f"faq:pages:{content_version()}", pages, 3600)
+    return content_cached("faq:pages", pages, 3600)

@@ -1,13 +1,12 @@
 """The public library: search and filters, a page per publication, and PDF downloads."""
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
-from apps.core.page_cache import content_version, public_page
-from apps.core.pagination import COUNT_CACHE_SECONDS, CachedCountPaginator, IndexedPaginator
+from apps.core.page_cache import content_cached, public_page
+from apps.core.pagination import COUNT_CACHE_SECONDS, list_paginator
 
 from .forms import LibraryFilterForm
 from .models import Publication, Topic
@@ -31,7 +30,7 @@ def filter_menus():
         )
         return topics, years
 
-    return cache.get_or_set(f"library:menus:{content_version()}", menus, COUNT_CACHE_SECONDS)
+    return content_cached("library:menus", menus, COUNT_CACHE_SECONDS)
 
 
 @public_page(query=["kind", "topic", "year", "page"], search="q")
@@ -56,8 +55,8 @@ class LibraryView(TemplateView):
         if "year" in filters:
             publications = publications.filter(year=filters["year"])
         publications = publications.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
-        paginator_class = IndexedPaginator if "q" in filters else CachedCountPaginator
-        page = paginator_class(publications, self.paginate_by).get_page(self.request.GET.get("page"))
+        paginator = list_paginator(publications, self.paginate_by, searched="q" in filters)
+        page = paginator.get_page(self.request.GET.get("page"))
         query_string = self.request.GET.copy()
         query_string.pop("page", None)
         context.update(

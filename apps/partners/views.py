@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, TemplateView, View
 
 from apps.core.page_cache import public_page
-from apps.core.pagination import CachedCountPaginator, IndexedPaginator
+from apps.core.pagination import list_paginator
 
 from . import geojson
 from .filters import PartnerFilterForm, apply_filters
@@ -59,8 +59,8 @@ class PartnerListView(TemplateView):
             form.is_valid()
         filters = form.filters()
         partners = apply_filters(Partner.objects.published(), filters).select_related("certificate")
-        paginator_class = IndexedPaginator if filters.get("q") else CachedCountPaginator
-        page = paginator_class(partners, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        paginator = list_paginator(partners, PAGE_SIZE, searched=bool(filters.get("q")))
+        page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

@@ -1,17 +1,15 @@
 """The public registry, certificate verification and the printable certificate."""
 
 import segno
-from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
 from django.views.generic import ListView, TemplateView, View
 
-from apps.core.page_cache import content_version, public_page
-from apps.core.pagination import COUNT_CACHE_SECONDS, CachedCountPaginator, IndexedPaginator
+from apps.core.page_cache import content_cached, public_page
+from apps.core.pagination import COUNT_CACHE_SECONDS, list_paginator
 from apps.core.ratelimits import ratelimit
 
 from ..filters import RegistryFilterForm
@@ -47,9 +45,8 @@ class RegistryView(ListView):
         return self.form.filter(listed.select_related("program")).order_by("holder_name", "number")
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        searched = self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q")
-        paginator_class = IndexedPaginator if searched else CachedCountPaginator
-        return paginator_class(queryset, per_page, **kwargs)
+        searched = self.form.is_bound and self.form.is_valid() and bool(self.form.cleaned_data.get("q"))
+        return list_paginator(queryset, per_page, searched=searched)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, filtered=self.form.has_changed(), **kwargs)
@@ -58,13 +55,12 @@ class RegistryView(ListView):
 def registry_countries():
     """The countries of the listed certificates, for the filter menu: kept under the content version
     and today's date, since reading them means reading every listed certificate."""
-    key = f"registry:countries:{content_version()}:{timezone.localdate().isoformat()}"
 
     def countries():
         listed = Certificate.objects.active().listed()
         return list(listed.order_by("country").values_list("country", flat=True).distinct())
 
-    return cache.get_or_set(key, countries, COUNT_CACHE_SECONDS)
+    return content_cached("registry:countries", countries, COUNT_CACHE_SECONDS, daily=True)
 
 
 def _find_certificate(number):

@@ -8,8 +8,7 @@ it at midnight, when certificates pass their expiry date.
 import json
 
 from django.db import models
-from django.db.models import Case, Value, When
-from django.db.models.functions import Cast, JSONArray, JSONObject, Round
+from django.db.models import Case, Func, Value, When
 from django.utils import timezone
 from django_countries import countries
 
@@ -26,15 +25,16 @@ PRACTICE_DECIMALS = -PRACTICE_PRECISION.as_tuple().exponent
 def render(filters, *, today=None):
     """The FeatureCollection of published, placed partners matching `filters`, as UTF-8 JSON.
 
-    PostgreSQL builds each feature's JSON in the one query (no model instances, no per-feature
-    Python; two to three times faster than building it in Python). Coordinates keep five
-    decimals (about a metre: what a map pin needs), a practice's two (its city, see
-    `public_coordinates`). Properties are compact: a partner's page is `/partners/<slug>/`, and
-    country names are given once, in the foreign member `countries` (RFC 7946, section 6.1).
+    PostgreSQL writes each feature's JSON text in the one query (no model instances, no per-feature
+    Python), by concatenation with `to_json` for every value: compact (no spaces) and three times
+    faster than building JSONB objects. Coordinates keep five decimals (about a metre: what a map
+    pin needs), a practice's two (its city, see `public_coordinates`). Properties are compact: a
+    partner's page is `/partners/<slug>/`, and country names are given once, in the foreign member
+    `countries` (RFC 7946, section 6.1).
     """
     today = today or timezone.localdate()
     queryset = apply_filters(Partner.objects.published().located(), filters, today=today)
-    rows = queryset.with_certified(today=today).annotate(feature=Cast(_feature(), models.TextField()))
+    rows = queryset.with_certified(today=today).annotate(feature=_feature())
     countries_seen, features = set(), []
     for country, feature in rows.values_list("country", "feature").iterator(chunk_size=2000):
         countries_seen.add(country)
@@ -44,21 +44,35 @@ def render(filters, *, today=None):
     return f'{head[:-1]},"features":[{",".join(features)}]}}'.encode()
 
 
+class JsonText(Func):
+    """A value as JSON text: PostgreSQL's to_json, which quotes and escapes strings."""
+
+    function = "TO_JSON"
+    template = "%(function)s(%(expressions)s)::text"
+    output_field = models.TextField()
+
+
 def _feature():
     def coordinate(name):
-        exact = Round(name, FEATURE_PRECISION)
-        return Case(When(kind=Partner.Kind.PRACTICE, then=Round(name, PRACTICE_DECIMALS)), default=exact)
+        practice = When(kind=Partner.Kind.PRACTICE, then=Value(PRACTICE_DECIMALS))
+        decimals = Case(practice, default=Value(FEATURE_PRECISION))
+        return JsonText(Func(name, decimals, function="ROUND"))
 
-    return JSONObject(
-        type=Value("Feature"),
+    parts = [
         # RFC 7946: longitude first.
-        geometry=JSONObject(
-            type=Value("Point"), coordinates=JSONArray(coordinate("longitude"), coordinate("latitude"))
-        ),
-        properties=JSONObject(
-            name="name", slug="slug", kind="kind", city="city", country="country", certified="certified_now"
-        ),
-    )
+        Value('{"type":"Feature","geometry":{"type":"Point","coordinates":['),
+        coordinate("longitude"),
+        Value(","),
+        coordinate("latitude"),
+        Value(']},"properties":{'),
+    ]
+    properties = {"name": "name", "slug": "slug", "kind": "kind", "city": "city", "country": "country"}
+    properties["certified"] = "certified_now"
+    for position, (key, field) in enumerate(properties.items()):
+        parts += [Value(f'{"," if position else ""}"{key}":'), JsonText(field)]
+    parts.append(Value("}}"))
+    # CONCAT (not ||): one call for the whole feature.
+    return Func(*parts, function="CONCAT", output_field=models.TextField())
 
 
 def published_countries():

@@ -8,6 +8,7 @@ from django.urls import reverse
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
 from apps.core.page_cache import content_cached
+from apps.core.search import SearchDocumentManager
 
 
 class Category(TimeStampedModel):
@@ -75,7 +76,7 @@ class Question(TimeStampedModel):
         db_persist=True,
     )
 
-    objects = QuestionQuerySet.as_manager()
+    objects = SearchDocumentManager.from_queryset(QuestionQuerySet)()
 
     class Meta:
         ordering = ["category__order", "order", "pk"]

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
+from apps.core.search import SearchDocumentManager
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
@@ -138,7 +139,7 @@ class Publication(TimeStampedModel):
         db_persist=True,
     )
 
-    objects = PublicationQuerySet.as_manager()
+    objects = SearchDocumentManager.from_queryset(PublicationQuerySet)()
 
     class Meta:
         ordering = ["-year", "title", "pk"]

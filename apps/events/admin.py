@@ -10,6 +10,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from apps.core.admin_filters import WorkQueueFilter
+from apps.core.admin_lists import ChangeListRowsMixin
 
 from .forms import EventAdminForm
 from .models import DEFAULT_TIMEZONE, Event, Registration
@@ -67,7 +68,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ChangeListRowsMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -239,7 +240,7 @@ class EventStartedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(ChangeListRowsMixin, ExportMixin, admin.ModelAdmin):
     """Filter (by event, status…) then Export: the file holds exactly the filtered registrations."""
 
     resource_classes = [RegistrationResource]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from apps.core.admin_lists import ChangeListRowsMixin
+
 from .models import Category, Page, Question
 
 
@@ -26,7 +28,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ChangeListRowsMixin, admin.ModelAdmin):
     list_display = ["question", "category", "order", "is_published", "updated_at", "view_on_site_link"]
     list_filter = ["is_published", "category"]
     list_editable = ["order", "is_published"]

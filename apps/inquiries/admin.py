@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
 from apps.core.admin_filters import WorkQueueFilter
+from apps.core.admin_lists import ChangeListRowsMixin
 
 from .models import Inquiry
 from .services import inquiries_mark_handled, inquiries_mark_open
@@ -26,7 +27,7 @@ class HandledFilter(WorkQueueFilter):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(admin.ModelAdmin):
+class InquiryAdmin(ChangeListRowsMixin, admin.ModelAdmin):
     list_display = ["name", "topic", "organisation", "email", "created_at", "is_handled", "handled_by"]
     list_filter = [HandledFilter, "topic", "created_at"]
     list_select_related = ["handled_by"]

@@ -4,6 +4,8 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from apps.core.admin_lists import ChangeListRowsMixin
+
 from .forms import PublicationAdminForm
 from .models import Publication, Topic
 
@@ -23,7 +25,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(ChangeListRowsMixin, admin.ModelAdmin):
     form = PublicationAdminForm
     list_display = ["title", "authors", "year", "kind", "source", "has_pdf", "is_published", "updated_at"]
     list_filter = ["is_published", "kind", "topics", "year"]

@@ -19,6 +19,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.certifications.models import Certificate
+from apps.core.admin_lists import ChangeListRowsMixin
 from apps.core.uploads import JPEG, PNG, clean_upload
 
 from .models import Partner
@@ -118,7 +119,7 @@ class CertifiedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class PartnerAdmin(ChangeListRowsMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = PartnerAdminForm
     resource_classes = [PartnerResource]
     import_formats = [CSV, XLSX]

@@ -16,6 +16,7 @@ from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_filters import WorkQueueFilter
+from apps.core.admin_lists import ChangeListRowsMixin
 from apps.core.page_cache import content_version
 from apps.core.pagination import IndexedPaginator
 
@@ -121,7 +122,9 @@ def answer_fieldsets(kind):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReviewActionsMixin, ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(
+    ChangeListRowsMixin, ReviewActionsMixin, ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryAdmin
+):
     list_display = [
         "reference_display",
         "applicant",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin_lists import ChangeListRowsMixin
 from apps.core.pagination import IndexedPaginator
 
 from .. import services
@@ -67,7 +68,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryAdmin):
+class CertificateAdmin(ChangeListRowsMixin, ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryAdmin):
     list_display = [
         "number",
         "holder_name",

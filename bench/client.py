@@ -19,6 +19,7 @@ class Response:
     headers: dict
     seconds: float
     url: str
+    size: int = 0  # bytes received (compressed, if the server compressed them)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -47,6 +48,7 @@ class Client:
             headers=response_headers,
             seconds=time.perf_counter() - started,
             url=path,
+            size=len(body),
         )
 
     def get(self, path):

@@ -18,6 +18,8 @@ P50_MS = 10  # rendered pages and text searches, at 8 connections
 P99_MS = 50  # cached tables at 8 connections (the feeds' only target)
 SIZE_RATIO = 0.8  # uncached: the large size's share of /healthz over the small size's
 ADMIN_MEDIAN_MS = 100
+GEOJSON_RENDER_MS = 100  # the GeoJSON of every partner, uncached, one request at a time
+GEOJSON_GZIP_KB = 250
 
 PAGE = 30
 WIDTH = 120  # of the summary's lines
@@ -157,6 +159,18 @@ class Report:
             misses.append(Miss(f"{failures} not HTTP 200", "HTTP 200", f"{failures} not"))
         self.note("Admin", name, misses)
         print(f"{name:{PAGE}} median {median:7.1f} ms  max {worst:7.1f} ms  (< {ADMIN_MEDIAN_MS} ms) {verdict(misses)}")
+
+    def geojson_row(self, name, median, gzipped_bytes):
+        misses = []
+        if not median < GEOJSON_RENDER_MS:
+            misses.append(Miss("OVER", f"uncached median < {GEOJSON_RENDER_MS} ms", f"{median:.0f} ms"))
+        if not gzipped_bytes < GEOJSON_GZIP_KB * 1000:
+            misses.append(Miss("LARGER", f"gzipped < {GEOJSON_GZIP_KB} KB", f"{gzipped_bytes / 1000:.0f} KB"))
+        self.note("GeoJSON", name, misses)
+        print(
+            f"{name:{PAGE}} median {median:7.1f} ms (< {GEOJSON_RENDER_MS} ms), "
+            f"{gzipped_bytes / 1000:.0f} KB gzipped (< {GEOJSON_GZIP_KB} KB) {verdict(misses)}"
+        )
 
     def summary(self):
         """Every miss, by table and target: one line of pages and their figures for each."""

@@ -27,6 +27,7 @@ test and does not fail on them.
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -34,7 +35,7 @@ import time
 from bench import databases, wrk
 from bench.admin_timing import time_pages
 from bench.client import Client
-from bench.pages import SEARCH, admin_pages, public_pages
+from bench.pages import GEOJSON, SEARCH, admin_pages, public_pages
 from bench.report import Report, target
 from bench.server import Gunicorn, manage, production_env
 
@@ -82,6 +83,21 @@ def distinct_results(server, searches, duration):
     for name, search in searches.items():
         results[name] = measure(server, search["path"], 8, duration, terms=search["terms"])
     return results
+
+
+def geojson_render(report, server, pages, rounds=10):
+    """The uncached GeoJSON of every partner, one request at a time: its render time and size."""
+    client = Client(server.url, timeout=60)
+    for page in pages:
+        if page.kind != GEOJSON:
+            continue
+        wrk.drain(server.url)
+        timings, size = [], 0
+        for _ in range(rounds):
+            response = client.request("GET", page.path, headers={"Accept-Encoding": "gzip"})
+            timings.append(response.seconds * 1000)
+            size = response.size
+        report.geojson_row(page.name, statistics.median(timings), size)
 
 
 def distinct_table(report, title, searches, on, off):
@@ -170,6 +186,8 @@ def main():
         warm(server, pages)
         uncached = {"large": uncached_results(server, pages, args.duration)}
         distinct_off = distinct_results(server, searches, args.duration)
+        print(f"\n== GeoJSON uncached, one request at a time, gzip ({applications})")
+        geojson_render(report, server, pages)
     if searches:
         title = f"Searches, a different term at every request, 8 connections ({applications})"
         distinct_table(report, title, searches, distinct_on, distinct_off)

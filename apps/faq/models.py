@@ -48,7 +48,7 @@ class QuestionQuerySet(models.QuerySet):
             return (
                 self.filter(document=search_query)
                 .annotate(rank=SearchRank(models.F("document"), search_query))
-                .order_by("-rank", "category__order", "order")
+                .order_by("-rank", "category__order", "order", "pk")
             )
         terms = query.split()
         matches = models.Q()
@@ -142,6 +142,8 @@ class Page(TimeStampedModel):
 # A page of the FAQ holds this many questions, grouped by category: a site's FAQ is one page; a very
 # long one is split, so that no page grows with the number of questions.
 FAQ_PAGE_SIZE = 50
+# Search results, best first: a common word matches hundreds of answers in a large FAQ.
+FAQ_SEARCH_PAGE_SIZE = 20
 
 
 def faq_pages():

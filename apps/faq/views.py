@@ -3,15 +3,15 @@ from itertools import groupby
 from django.views.generic import DetailView, TemplateView
 
 from apps.core.page_cache import public_page
-from apps.core.pagination import CachedCountPaginator
+from apps.core.pagination import CachedCountPaginator, IndexedPaginator
 
-from .models import FAQ_PAGE_SIZE, Page, Question
+from .models import FAQ_PAGE_SIZE, FAQ_SEARCH_PAGE_SIZE, Page, Question
 
 
 @public_page(query=["page"], search="q")
 class FaqView(TemplateView):
     """The published questions grouped by category, FAQ_PAGE_SIZE to a page, or the search
-    results for `?q=`."""
+    results for `?q=`, best first, FAQ_SEARCH_PAGE_SIZE to a page."""
 
     template_name = "faq/question_list.html"
 
@@ -21,7 +21,9 @@ class FaqView(TemplateView):
         query = self.request.GET.get("q", "").replace("\x00", "").strip()[:200]
         context["query"] = query
         if query:
-            context["results"] = list(Question.objects.published().search(query).select_related("category"))
+            results = Question.objects.published().search(query).select_related("category")
+            page = IndexedPaginator(results, FAQ_SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
+            context.update(results=list(page.object_list), page_obj=page)
         else:
             page = CachedCountPaginator(Question.objects.published_in_order(), FAQ_PAGE_SIZE).get_page(
                 self.request.GET.get("page")

@@ -110,3 +110,18 @@ def test_summary_lists_each_miss_under_its_table_and_target(capsys):
         "Admin\n"
         "  median < 100 ms: dashboard 150 ms\n"
     )
+
+
+def test_the_geojson_row_holds_render_time_and_gzipped_size_to_their_targets(capsys):
+    report = Report()
+    report.geojson_row("GeoJSON (all partners)", 63.0, 190_000)
+    report.geojson_row("GeoJSON (all partners)", 140.0, 260_000)
+    report.summary()
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("median    63.0 ms (< 100 ms), 190 KB gzipped (< 250 KB) ok")
+    assert out[1].endswith("median   140.0 ms (< 100 ms), 260 KB gzipped (< 250 KB) OVER, LARGER")
+    assert out[-3:] == [
+        "GeoJSON",
+        "  uncached median < 100 ms: GeoJSON (all partners) 140 ms",
+        "  gzipped < 250 KB: GeoJSON (all partners) 260 KB",
+    ]

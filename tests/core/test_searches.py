@@ -28,7 +28,7 @@ def _seed(size):
 
 # (URL, query string, most queries, matches shown at the larger size)
 SEARCHES = [
-    ("/faq/", {"q": "training"}, 1, None),
+    ("/faq/", {"q": "training"}, 2, 20),
     ("/library/", {"q": "regulation"}, 5, 20),
     ("/registry/", {"q": "okafor"}, 5, 25),
     ("/partners/", {"q": "okafor lagos"}, 3, 24),

@@ -143,3 +143,21 @@ def test_a_long_faq_is_split_into_pages_of_whole_questions_in_order(client, monk
         f"/faq/?page=2#{questions[4].slug}",
     ]
     assert client.get("/faq/", {"page": "99"}).context["page_obj"].number == 2
+
+
+def test_search_results_come_best_first_in_pages_that_keep_the_search(client, monkeypatch):
+    monkeypatch.setattr("apps.faq.views.FAQ_SEARCH_PAGE_SIZE", 2)
+    category = make_category(name="Training")
+    make_question(category=category, order=1, question="Where is the training held?", answer="Online.")
+    make_question(category=category, order=2, question="Who can attend?", answer="Anyone after training.")
+    make_question(category=category, order=3, question="What does it cost?", answer="See training fees.")
+    make_question(category=category, order=4, question="Is there parking?", answer="Yes.")
+
+    first, second = client.get("/faq/", {"q": "training"}), client.get("/faq/", {"q": "training", "page": "2"})
+
+    # The question's own words weigh most, then the order within the category.
+    assert [q.question for q in first.context["results"]] == ["Where is the training held?", "Who can attend?"]
+    assert [q.question for q in second.context["results"]] == ["What does it cost?"]
+    assert "3 answers for “training”" in first.content.decode()
+    assert elements(first.content.decode(), "a", class_="page-link", href="?q=training&page=2") != []
+    assert elements(second.content.decode(), "a", class_="page-link", href="?q=training&page=1") != []

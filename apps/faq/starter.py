@@ -4,6 +4,7 @@ Where the seed page sends readers to another organisation's "CTA Library" and to
 the answers name this portal's own library, trainings and contact form instead.
 """
 
+from . import trust_pages
 from .models import Category, Page, Question
 
 CATEGORIES = [
@@ -185,7 +186,7 @@ def load(ledger):
             answer=answer,
             order=order * 10,
         )
-    for slug, title, summary, order, body in PAGES:
+    for slug, title, summary, order, body in PAGES + trust_pages.PAGES:
         ledger.add(
             f"faq.page:{slug}",
             Page,

@@ -38,11 +38,15 @@ def test_starter_content_holds_every_seed_question_in_categories():
     ]
     assert sorted(Page.objects.values_list("slug", flat=True)) == [
         "about",
+        "accessibility",
+        "cookies",
         "evidence-base",
         "individual-certification",
         "nme",
+        "privacy",
         "site-certification",
         "site-certification-faqs",
+        "terms",
     ]
     assert set(Page.objects.values_list("needs_review", flat=True)) == {True}
     assert SiteSettings.load().contact_phone == "281-932-13759"

@@ -133,6 +133,10 @@ GET_URLS = {
             "site-certification",
             "site-certification-faqs",
             "nme",
+            "privacy",
+            "accessibility",
+            "terms",
+            "cookies",
         ]
     },
     "certification": (lambda: "/certification/", 200),

@@ -12,12 +12,18 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView
 
 from .context_processors import SITE_NAME, navigation
+from .home import home_sections
 from .page_cache import public_page
 
 
 @public_page()
 class HomeView(TemplateView):
+    """What the NMT is, the ways in, and the sections the apps give (apps/core/home.py)."""
+
     template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sections=home_sections(self.request), **kwargs)
 
 
 @never_cache

@@ -6,8 +6,9 @@ it at midnight, when certificates pass their expiry date.
 """
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Func, Value, When
 from django.utils import timezone
 from django_countries import countries
@@ -34,14 +35,45 @@ def render(filters, *, today=None):
     """
     today = today or timezone.localdate()
     queryset = apply_filters(Partner.objects.published().located(), filters, today=today)
-    rows = queryset.with_certified(today=today).annotate(feature=_feature())
+    rows = queryset.with_certified(today=today)
+    if connection.vendor == "postgresql":
+        rows = rows.annotate(feature=_feature()).values_list("country", "feature")
+    else:  # the embedded SQLite of `make run`: the same features, written by Python
+        rows = (
+            (row[0], _feature_in_python(*row)) for row in rows.values_list("country", *PROPERTIES.values(), *LOCATION)
+        )
     countries_seen, features = set(), []
-    for country, feature in rows.values_list("country", "feature").iterator(chunk_size=2000):
+    for country, feature in rows:
         countries_seen.add(country)
         features.append(feature)
     names = {code: str(countries.name(code)) for code in sorted(countries_seen)}
     head = json.dumps({"type": "FeatureCollection", "countries": names}, ensure_ascii=False, separators=(",", ":"))
     return f'{head[:-1]},"features":[{",".join(features)}]}}'.encode()
+
+
+# A feature's properties: {key: field}, and where it is.
+PROPERTIES = {"name": "name", "slug": "slug", "kind": "kind", "city": "city", "country": "country"}
+PROPERTIES["certified"] = "certified_now"
+LOCATION = ("longitude", "latitude")
+
+
+def _feature_in_python(country, *values):
+    *properties, longitude, latitude = values
+    decimals = PRACTICE_DECIMALS if properties[2] == Partner.Kind.PRACTICE else FEATURE_PRECISION
+    step = Decimal(1).scaleb(-decimals)
+
+    def rounded(value):  # half away from zero, as PostgreSQL's ROUND
+        return float(Decimal(value).quantize(step, rounding=ROUND_HALF_UP))
+
+    feature = {
+        "type": "Feature",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [rounded(longitude), rounded(latitude)],
+        },
+        "properties": dict(zip(PROPERTIES, properties, strict=True)),
+    }
+    return json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
 
 
 class JsonText(Func):
@@ -66,9 +98,7 @@ def _feature():
         coordinate("latitude"),
         Value(']},"properties":{'),
     ]
-    properties = {"name": "name", "slug": "slug", "kind": "kind", "city": "city", "country": "country"}
-    properties["certified"] = "certified_now"
-    for position, (key, field) in enumerate(properties.items()):
+    for position, (key, field) in enumerate(PROPERTIES.items()):
         parts += [Value(f'{"," if position else ""}"{key}":'), JsonText(field)]
     parts.append(Value("}}"))
     # CONCAT (not ||): one call for the whole feature.

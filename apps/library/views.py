@@ -57,14 +57,11 @@ class LibraryView(TemplateView):
         publications = publications.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
         paginator = list_paginator(publications, self.paginate_by, searched="q" in filters)
         page = paginator.get_page(self.request.GET.get("page"))
-        query_string = self.request.GET.copy()
-        query_string.pop("page", None)
         context.update(
             form=form,
             filters=filters,
             page_obj=page,
             publications=page.object_list,
-            query_string=query_string.urlencode(),
             topics=topics,
         )
         return context

@@ -1,5 +1,7 @@
 """The home page's figures (certified clinicians, sites and countries) and its verification box."""
 
+from django.db.models import Count, Q
+
 from apps.core.home import home_section
 from apps.core.page_cache import content_cached
 
@@ -13,12 +15,11 @@ def certified_figures():
     certificate, so the figures are kept under the content version and today's date."""
 
     def count():
-        active = Certificate.objects.active().order_by()
-        return {
-            "clinicians": active.filter(kind=Kind.INDIVIDUAL).count(),
-            "sites": active.filter(kind=Kind.SITE).count(),
-            "countries": active.values("country").distinct().count(),
-        }
+        return Certificate.objects.active().aggregate(
+            clinicians=Count("pk", filter=Q(kind=Kind.INDIVIDUAL)),
+            sites=Count("pk", filter=Q(kind=Kind.SITE)),
+            countries=Count("country", distinct=True),
+        )
 
     return content_cached("home:figures", count, FIGURES_CACHE_SECONDS, daily=True)
 

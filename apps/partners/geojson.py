@@ -40,7 +40,8 @@ def render(filters, *, today=None):
         rows = rows.annotate(feature=_feature()).values_list("country", "feature")
     else:  # the embedded SQLite of `make run`: the same features, written by Python
         rows = (
-            (row[0], _feature_in_python(*row)) for row in rows.values_list("country", *PROPERTIES.values(), *LOCATION)
+            (row[0], _feature_in_python(*row[1:]))
+            for row in rows.values_list("country", *PROPERTIES.values(), *LOCATION)
         )
     countries_seen, features = set(), []
     for country, feature in rows:
@@ -52,14 +53,21 @@ def render(filters, *, today=None):
 
 
 # A feature's properties: {key: field}, and where it is.
-PROPERTIES = {"name": "name", "slug": "slug", "kind": "kind", "city": "city", "country": "country"}
-PROPERTIES["certified"] = "certified_now"
+PROPERTIES = {
+    "name": "name",
+    "slug": "slug",
+    "kind": "kind",
+    "city": "city",
+    "country": "country",
+    "certified": "certified_now",
+}
 LOCATION = ("longitude", "latitude")
 
 
-def _feature_in_python(country, *values):
-    *properties, longitude, latitude = values
-    decimals = PRACTICE_DECIMALS if properties[2] == Partner.Kind.PRACTICE else FEATURE_PRECISION
+def _feature_in_python(*values):
+    *values, longitude, latitude = values
+    properties = dict(zip(PROPERTIES, values, strict=True))
+    decimals = PRACTICE_DECIMALS if properties["kind"] == Partner.Kind.PRACTICE else FEATURE_PRECISION
     step = Decimal(1).scaleb(-decimals)
 
     def rounded(value):  # half away from zero, as PostgreSQL's ROUND
@@ -71,7 +79,7 @@ def _feature_in_python(country, *values):
             "type": "Point",
             "coordinates": [rounded(longitude), rounded(latitude)],
         },
-        "properties": dict(zip(PROPERTIES, properties, strict=True)),
+        "properties": properties,
     }
     return json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
 

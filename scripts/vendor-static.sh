@@ -2,13 +2,14 @@
 # Refresh the vendored front-end libraries in static/vendor/ (and axe-core for the browser tests)
 # from the npm registry. Versions are pinned here; change them, run this, commit the result.
 set -euo pipefail
-BOOTSTRAP=5.3.9 LEAFLET=1.9.4 MARKERCLUSTER=1.5.3 AXE=4.14.1
+BOOTSTRAP=5.3.9 LEAFLET=1.9.4 MARKERCLUSTER=1.5.3 AXE=4.14.1 FONTSOURCE=5.3.1
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 npm init -y >/dev/null
-npm install --silent "bootstrap@$BOOTSTRAP" "leaflet@$LEAFLET" "leaflet.markercluster@$MARKERCLUSTER" "axe-core@$AXE"
+npm install --silent "bootstrap@$BOOTSTRAP" "leaflet@$LEAFLET" "leaflet.markercluster@$MARKERCLUSTER" "axe-core@$AXE" \
+  "@fontsource/source-sans-3@$FONTSOURCE" "@fontsource/source-serif-4@$FONTSOURCE"
 n=node_modules
 v="$root/static/vendor"
 rm -rf "$v/bootstrap-$BOOTSTRAP" "$v/leaflet-$LEAFLET" "$v/leaflet.markercluster-$MARKERCLUSTER"
@@ -21,4 +22,19 @@ cp $n/leaflet.markercluster/dist/{MarkerCluster.css,MarkerCluster.Default.css,le
    $n/leaflet.markercluster/MIT-LICENCE.txt "$v/leaflet.markercluster-$MARKERCLUSTER/"
 mkdir -p "$root/tests/browser/assets/axe-core-$AXE"
 cp $n/axe-core/{axe.min.js,LICENSE} "$root/tests/browser/assets/axe-core-$AXE/"
-echo "Vendored Bootstrap $BOOTSTRAP, Leaflet $LEAFLET, markercluster $MARKERCLUSTER, axe-core $AXE"
+# The brand typefaces (SIL Open Font License): Latin and Latin Extended, WOFF2 only, in the weights
+# static/css/fonts.css declares. Every browser the portal supports reads WOFF2.
+fonts="$v/fontsource-$FONTSOURCE"
+rm -rf "$fonts"
+for family in source-sans-3:400-normal,400-italic,600-normal source-serif-4:600-normal; do
+  name=${family%%:*}
+  mkdir -p "$fonts/$name"
+  cp "$n/@fontsource/$name/LICENSE" "$fonts/$name/"
+  IFS=, read -ra styles <<< "${family#*:}"
+  for style in "${styles[@]}"; do
+    for subset in latin latin-ext; do
+      cp "$n/@fontsource/$name/files/$name-$subset-$style.woff2" "$fonts/$name/"
+    done
+  done
+done
+echo "Vendored Bootstrap $BOOTSTRAP, Leaflet $LEAFLET, markercluster $MARKERCLUSTER, axe-core $AXE, Fontsource $FONTSOURCE"

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.tasks import task
 from django.utils import timezone
 
-from .mail import PlainTextEmail
+from .mail import PortalEmail, email_html
 
 logger = logging.getLogger(__name__)
 
@@ -18,16 +18,17 @@ MAX_ATTEMPTS = 5
 
 @task
 def send_email(*, to, subject, body, reply_to=None, attachments=None, attempt=1):
-    """Send one plain-text email. A transient SMTP failure (or a process started without EMAIL_URL)
-    queues a retry with backoff (up to MAX_ATTEMPTS) and fails this run, so the failure stays
-    visible in the task results."""
-    message = PlainTextEmail(
+    """Send one email: its plain text, with the branded HTML copy of the same words. A transient
+    SMTP failure (or a process started without EMAIL_URL) queues a retry with backoff (up to
+    MAX_ATTEMPTS) and fails this run, so the failure stays visible in the task results."""
+    message = PortalEmail(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
         reply_to=reply_to or None,
     )
+    message.attach_alternative(email_html(subject=subject, body=body), "text/html")
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)
     try:

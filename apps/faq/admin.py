@@ -59,4 +59,5 @@ class PageAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
-    fields = ["title", "slug", "summary", "body", "order", "is_published", "needs_review"]
+    fields = ["title", "slug", "summary", "body", "related_pages", "order", "is_published", "needs_review"]
+    autocomplete_fields = ["related_pages"]

@@ -111,10 +111,19 @@ class Page(TimeStampedModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True, help_text="The page's address: /pages/<slug>/.")
     summary = models.CharField(max_length=300, blank=True, help_text="One sentence for listings and search engines.")
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(
+        help_text="Markdown. Each “## ” heading starts a section and a line of the page's “On this page” list."
+    )
     body_html = models.TextField(editable=False, blank=True)
     order = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField("published", default=True)
+    related_pages = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        help_text="Pages listed beside this one under “Related pages” (in the pages’ own order).",
+    )
     needs_review = models.BooleanField(
         "needs completing",
         default=False,

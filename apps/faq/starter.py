@@ -4,7 +4,7 @@ Where the seed page sends readers to another organisation's "CTA Library" and to
 the answers name this portal's own library, trainings and contact form instead.
 """
 
-from . import trust_pages
+from . import info_pages, trust_pages
 from .models import Category, Page, Question
 
 CATEGORIES = [
@@ -91,82 +91,6 @@ QUESTIONS = [
     ),
 ]
 
-PAGES = [
-    (
-        "about",
-        "About the NMT",
-        "What the Neurosequential Model of Therapeutics is, and what it is not.",
-        10,
-        "The Neurosequential Model of Therapeutics (NMT) is a developmentally sensitive, "
-        "neurobiology-informed approach to clinical problem solving. It is not a specific therapeutic "
-        "technique or intervention: it integrates core principles of neurodevelopment and traumatology to "
-        "inform work with children, families and the communities in which they live.\n\n"
-        "## Three key components\n\n"
-        "1. Training and capacity building.\n"
-        "2. Assessment.\n"
-        "3. Specific recommendations for the selection and sequencing of therapeutic, educational and "
-        "enrichment activities that match the needs and strengths of the individual.\n\n"
-        "## Where it is used\n\n"
-        "The NMT is used with a wide range of clients, from early childhood to adults, by hundreds of "
-        "certified clinicians in more than 30 organizations and in individual practice across the world. "
-        "See the [partners map](/partners/) and the [FAQ](/faq/).",
-    ),
-    (
-        "evidence-base",
-        "The NMT as an evidence-based practice",
-        "The levels of evidence the Neurosequential Model of Therapeutics meets today.",
-        20,
-        "The Neurosequential Model of Therapeutics currently meets criteria for these levels of evidence:\n\n"
-        "- Level III\n- Level II-3\n- Level II-2\n- Level II-1\n\n"
-        "Several of the NMT Certification Sites have plans for studies that are randomized, controlled "
-        "trials. Publications are listed in the [library](/library/).",
-    ),
-    (
-        "individual-certification",
-        "Individual certification",
-        "How clinicians become certified in the Neurosequential Model of Therapeutics.",
-        30,
-        "Individuals can become certified in the NMT approach. NMT certification involves didactic, "
-        "self-guided and case-based training elements.\n\n"
-        "Certification attests that training was completed; it is not a licence and does not attest "
-        "clinical competence.\n\n"
-        "See the [certification programs and how to apply](/certification/).",
-    ),
-    (
-        "site-certification",
-        "Site certification",
-        "How organisations become NMT certification sites.",
-        40,
-        "Organizations can become certified as a site in the NMT approach. Introducing the NMT or NME involves "
-        "a process of capacity building and training for the primary groups of adults working with the "
-        "target population of children.\n\n"
-        "Read the [site certification FAQs](/pages/site-certification-faqs/) and see the "
-        "[certification programs and how to apply](/certification/).",
-    ),
-    (
-        "site-certification-faqs",
-        "Site certification FAQs",
-        "Questions organisations ask about NMT site certification.",
-        50,
-        "## How is the NMT brought into a program?\n\n"
-        "Through a process of capacity building and training for the primary groups of adults working with "
-        "the target population of children, with didactic, self-guided and case-based training elements.\n\n"
-        "## How do we apply?\n\n"
-        "Complete the [site certification application](/certification/). You can follow its status privately "
-        "through the link we email you.",
-    ),
-    (
-        "nme",
-        "The NME for education",
-        "The Neurosequential Model in Education, the NMT's variant for schools.",
-        60,
-        "The Neurosequential Model in Education (NME) brings the principles of the NMT to educational "
-        "settings. Introducing the NME, like the NMT, involves capacity building and training for the adults "
-        "working with the children. Schools can apply for site certification in its NME variant on the "
-        "[certification page](/certification/).",
-    ),
-]
-
 
 def load(ledger):
     categories = {}
@@ -186,7 +110,7 @@ def load(ledger):
             answer=answer,
             order=order * 10,
         )
-    for slug, title, summary, order, body in PAGES + trust_pages.PAGES:
+    for slug, title, summary, order, body in info_pages.PAGES + trust_pages.PAGES:
         ledger.add(
             f"faq.page:{slug}",
             Page,
@@ -197,3 +121,13 @@ def load(ledger):
             body=body,
             needs_review=True,
         )
+    ledger.once("faq.page-related", _relate_pages)
+
+
+def _relate_pages():
+    """The starter pages' related pages, among those that exist (staff may have deleted some), on
+    pages that have none yet (staff may have chosen them before this ran)."""
+    pages = Page.objects.in_bulk(field_name="slug")
+    for slug, related in info_pages.RELATED.items():
+        if slug in pages and not pages[slug].related_pages.exists():
+            pages[slug].related_pages.set([pages[r] for r in related if r in pages])

@@ -1,10 +1,12 @@
 from itertools import groupby
 
+from django.db.models import Prefetch
 from django.views.generic import DetailView, TemplateView
 
 from apps.core.page_cache import public_page
 from apps.core.pagination import CachedCountPaginator, IndexedPaginator
 
+from .contents import page_sections
 from .models import FAQ_PAGE_SIZE, FAQ_SEARCH_PAGE_SIZE, Page, Question
 
 
@@ -44,4 +46,11 @@ class PageView(DetailView):
     context_object_name = "page"
 
     def get_queryset(self):
-        return Page.objects.published()
+        related = Page.objects.published().only("title", "slug", "summary", "order")
+        return Page.objects.published().prefetch_related(Prefetch("related_pages", queryset=related))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["body_html"], context["sections"] = page_sections(self.object.body_html)
+        context["related_pages"] = list(self.object.related_pages.all())
+        return context

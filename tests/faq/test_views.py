@@ -99,8 +99,8 @@ def test_information_page_renders_markdown(client):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>About the NMT</h1>" in html
-    assert "<h2>Components</h2>\n<p>Three of them.</p>" in html
+    assert '<h1 id="page-title">About the NMT</h1>' in html
+    assert '<h2 id="section-components">Components</h2>\n<p>Three of them.</p>' in html
 
 
 def test_unpublished_page_is_not_found(client):
@@ -120,7 +120,7 @@ def test_starter_pages_all_render(client, starter_content):
     ]:
         response = client.get(f"/pages/{slug}/")
         assert response.status_code == 200, slug
-        assert "<h1>" in response.content.decode()
+        assert '<h1 id="page-title">' in response.content.decode()
 
 
 def test_a_long_faq_is_split_into_pages_of_whole_questions_in_order(client, monkeypatch):

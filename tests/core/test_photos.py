@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from PIL import Image
@@ -199,6 +200,52 @@ def test_deleting_a_photo_deletes_its_files_after_the_commit(django_capture_on_c
 
 
 # The file view
+
+
+def test_every_file_of_a_photo_is_served_with_long_caching_and_nosniff(client):
+    photo = make_photo(size=(1000, 800))
+    types = {"png": "image/png", "webp": "image/webp", "jpg": "image/jpeg"}
+
+    for name in photo.file_names():
+        response = client.get(f"/media/{name}")
+
+        assert response.status_code == 200
+        assert (response["Content-Type"], response["Cache-Control"], response["X-Content-Type-Options"]) == (
+            types[name.rsplit(".", 1)[1]],
+            "public, max-age=31536000, immutable",
+            "nosniff",
+        )
+        assert b"".join(response.streaming_content) == _open(name)[0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../settings.py",
+        "0123456789abcdef0123456789abcdef.svg",
+        "notaphoto.png",
+        "0123456789abcdef0123456789abcdef.png",
+        "0123456789abcdef0123456789abcdef-480.webp",
+        "{key}-1440.webp",
+        "{key}.jpg",
+    ],
+)
+def test_the_file_view_serves_nothing_but_a_photos_files(client, name):
+    photo = make_photo(size=(1000, 800))
+    key = photo.image.name.removeprefix("photos/").removesuffix(".png")
+    # Files in photos/ that no photograph lists: a stray one, and names of the key it never made.
+    for stray in ["0123456789abcdef0123456789abcdef.png", "0123456789abcdef0123456789abcdef-480.webp"]:
+        default_storage.save(f"photos/{stray}", ContentFile(files.png_bytes()))
+    default_storage.save(f"photos/{key}-1440.webp", ContentFile(files.png_bytes()))
+
+    assert client.get(f"/media/photos/{name.format(key=key)}").status_code == 404
+
+
+def test_a_listed_file_missing_from_storage_is_not_found(client):
+    photo = make_photo(size=(1000, 800))
+    default_storage.delete(photo.renditions[0]["name"])
+
+    assert client.get(photo.smallest_url).status_code == 404
 
 
 # The include

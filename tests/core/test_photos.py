@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
+from django.template.loader import render_to_string
 from PIL import Image
 
 from apps.core.models import Photo
@@ -14,6 +15,7 @@ from apps.core.photos import rendition_widths
 from apps.core.services import photo_delete, photo_save
 from tests import files
 from tests.factories import make_photo
+from tests.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +251,40 @@ def test_a_listed_file_missing_from_storage_is_not_found(client):
 
 
 # The include
+
+
+def test_the_include_renders_the_webp_srcset_the_jpeg_fallback_and_the_credit():
+    photo = make_photo(size=(2000, 1000), alt_text="A therapist and a child reading together.", credit="Photo: Jo")
+    key = photo.image.name.removeprefix("photos/").removesuffix(".png")
+
+    html = render_to_string("includes/photo.html", {"photo": photo})
+
+    assert elements(html, "source")[0][1] == {
+        "type": "image/webp",
+        "srcset": f"/media/photos/{key}-480.webp 480w, /media/photos/{key}-960.webp 960w, "
+        f"/media/photos/{key}-1440.webp 1440w, /media/photos/{key}-1920.webp 1920w",
+        "sizes": "(min-width: 992px) 66vw, 100vw",
+    }
+    assert elements(html, "img")[0][1] == {
+        "class": "photo-image",
+        "src": f"/media/photos/{key}-960.jpg",
+        "alt": "A therapist and a child reading together.",
+        "width": "960",
+        "height": "480",
+        "loading": "lazy",
+        "decoding": "async",
+    }
+    assert elements(html, "figcaption") == [("figcaption", {"class": "photo-credit"}, "Photo: Jo")]
+    assert [tag for tag, _, _ in elements(html)] == ["figure", "picture", "source", "img", "figcaption"]
+
+
+def test_the_include_takes_the_sizes_and_leaves_out_an_empty_credit():
+    photo = make_photo(size=(1000, 800), credit="")
+
+    html = render_to_string("includes/photo.html", {"photo": photo, "sizes": "(min-width: 768px) 50vw, 100vw"})
+
+    assert elements(html, "source")[0][1]["sizes"] == "(min-width: 768px) 50vw, 100vw"
+    assert elements(html, "figcaption") == []
 
 
 # The admin

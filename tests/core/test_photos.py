@@ -12,9 +12,10 @@ from PIL import Image
 
 from apps.core.models import Photo
 from apps.core.photos import rendition_widths
+from apps.core.roles import CONTENT_EDITORS, REVIEWERS
 from apps.core.services import photo_delete, photo_save
 from tests import files
-from tests.factories import make_photo
+from tests.factories import make_photo, make_staff
 from tests.html import elements
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,12 @@ def _halves_jpeg(size, *, orientation=None):
     output = io.BytesIO()
     image.save(output, format="JPEG", exif=exif.tobytes(), quality=95)
     return output.getvalue()
+
+
+@pytest.fixture
+def editor(client, roles):
+    client.force_login(make_staff(role=CONTENT_EDITORS))
+    return client
 
 
 # Renditions
@@ -152,6 +159,29 @@ def test_a_transparent_png_is_flattened_on_white():
 # Alt text
 
 
+def test_alt_text_is_required_unless_the_photo_is_decorative(editor):
+    upload = files.upload("room.png", files.png_bytes(size=(1000, 800)))
+
+    response = editor.post(ADD, {**FORM, "alt_text": "", "upload": upload})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "alt_text": ["Describe the photograph for people who cannot see it, or mark it as decorative."]
+    }
+    assert (Photo.objects.count(), _stored()) == (0, [])
+
+
+def test_a_decorative_photo_is_saved_without_alt_text_and_rendered_with_an_empty_alt(editor):
+    upload = files.upload("room.png", files.png_bytes(size=(1000, 800)))
+
+    response = editor.post(ADD, {**FORM, "alt_text": "", "is_decorative": "on", "upload": upload})
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert (photo.alt_text, photo.is_decorative, photo.alt) == ("", True, "")
+    assert elements(render_to_string("includes/photo.html", {"photo": photo}), "img")[0][1]["alt"] == ""
+
+
 def test_the_database_refuses_a_photo_without_alt_text_that_is_not_decorative():
     photo = make_photo(size=(1000, 800))
 
@@ -184,7 +214,91 @@ def test_the_service_refuses_a_pdf_and_stores_nothing():
     assert (Photo.objects.count(), _stored()) == (0, [])
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("room.jpg", files.pdf_bytes(), "“room” is not a JPEG or PNG file. Please upload JPEG or PNG only."),
+        ("room.png", files.exe_bytes(), "“room” is not a JPEG or PNG file. Please upload JPEG or PNG only."),
+        ("room.png", files.svg_bytes(), "“room” is not a JPEG or PNG file. Please upload JPEG or PNG only."),
+        (
+            "room.png",
+            files.png_bytes(size=(799, 1200)),
+            "“room” is 799 pixels wide; a photograph must be at least 800 pixels wide to look sharp on large screens.",
+        ),
+        ("room.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "“room” could not be read as an image; it may be damaged."),
+        ("bomb.png", files.bomb_png_bytes(), "“bomb” is too large to process. Please upload a smaller image."),
+    ],
+)
+def test_a_refused_upload_is_a_field_error_and_nothing_is_kept(editor, name, content, message):
+    response = editor.post(ADD, {**FORM, "upload": files.upload(name, content)})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"upload": [message]}
+    assert (Photo.objects.count(), _stored()) == (0, [])
+
+
+def test_an_upload_over_10_mb_is_refused(editor):
+    upload = files.upload("room.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (10 * 1024 * 1024))
+
+    response = editor.post(ADD, {**FORM, "upload": upload})
+
+    assert response.context["adminform"].form.errors == {
+        "upload": ["“room” is 10.0\xa0MB; each file may be at most 10.0\xa0MB."]
+    }
+    assert (Photo.objects.count(), _stored()) == (0, [])
+
+
+def test_a_new_photo_needs_a_file(editor):
+    response = editor.post(ADD, FORM)
+
+    assert response.context["adminform"].form.errors == {"upload": ["Choose a photograph to upload."]}
+    assert Photo.objects.count() == 0
+
+
+def test_a_png_named_jpg_is_taken_for_what_it_is(editor):
+    response = editor.post(ADD, {**FORM, "upload": files.upload("room.jpg", files.png_bytes(size=(1000, 800)))})
+
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.image.name.endswith(".png")
+    assert _open(photo.image.name)[1].format == "PNG"
+
+
 # Replacing and deleting
+
+
+def test_replacing_the_image_deletes_the_old_files_after_the_commit(editor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(ADD, {**FORM, "upload": files.upload("a.png", files.png_bytes(size=(1000, 800)))})
+    old = Photo.objects.get().file_names()
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = editor.post(
+            f"{CHANGELIST}{Photo.objects.get().pk}/change/",
+            {**FORM, "upload": files.upload("b.jpg", files.jpeg_bytes(size=(1500, 1000)))},
+        )
+    new = Photo.objects.get().file_names()
+    before_commit = _stored()
+    for callback in callbacks:
+        callback()
+
+    assert response.status_code == 302
+    assert len(new) == 6 and not set(new) & set(old)
+    assert before_commit == sorted(name.removeprefix("photos/") for name in old + new)
+    assert _stored() == sorted(name.removeprefix("photos/") for name in new)
+
+
+def test_changing_only_the_text_keeps_the_files(editor, django_capture_on_commit_callbacks):
+    photo = make_photo(size=(1000, 800))
+    names = photo.file_names()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(f"{CHANGELIST}{photo.pk}/change/", {**FORM, "title": "Renamed"})
+
+    photo.refresh_from_db()
+    assert response.status_code == 302
+    assert (photo.title, photo.file_names()) == ("Renamed", names)
+    assert _stored() == sorted(name.removeprefix("photos/") for name in names)
 
 
 def test_deleting_a_photo_deletes_its_files_after_the_commit(django_capture_on_commit_callbacks):
@@ -199,6 +313,15 @@ def test_deleting_a_photo_deletes_its_files_after_the_commit(django_capture_on_c
 
     assert (before_commit, Photo.objects.get()) == (10, kept)
     assert _stored() == sorted(name.removeprefix("photos/") for name in kept.file_names())
+
+
+def test_delete_selected_in_the_admin_deletes_the_files(editor, django_capture_on_commit_callbacks):
+    photo = make_photo(size=(1000, 800))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [photo.pk], "post": "yes"})
+
+    assert (Photo.objects.count(), _stored()) == (0, [])
 
 
 # The file view
@@ -288,3 +411,59 @@ def test_the_include_takes_the_sizes_and_leaves_out_an_empty_credit():
 
 
 # The admin
+
+
+def test_an_editor_adds_a_photo_and_sees_it_listed_with_a_preview(editor):
+    response = editor.post(ADD, {**FORM, "upload": files.upload("room.jpg", files.jpeg_bytes(size=(1200, 900)))})
+
+    photo = Photo.objects.get()
+    changelist = editor.get(CHANGELIST, {"q": "blocks"})
+    html = changelist.content.decode()
+
+    assert response.status_code == 302
+    assert (photo.title, photo.credit, photo.image.name.endswith(".jpg")) == (
+        "Play therapy room",
+        "Photo: Jo Smith, CC BY 4.0",
+        True,
+    )
+    assert [str(p) for p in changelist.context["cl"].result_list] == ["Play therapy room"]
+    assert elements(html, "img", src=photo.smallest_url)[0][1] == {
+        "src": photo.smallest_url,
+        "alt": "",
+        "width": "160",
+        "height": "120",
+    }
+
+
+def test_the_change_page_lists_the_files_the_portal_made(editor):
+    photo = make_photo(size=(1000, 800))
+
+    html = editor.get(f"{CHANGELIST}{photo.pk}/change/").content.decode()
+
+    links = [(attrs["href"], text) for _, attrs, text in elements(html, "a") if "/media/photos/" in attrs["href"]]
+    assert links == [
+        (f"/media/{photo.image.name}", "Original"),
+        *[(f"/media/{r['name']}", r["format"].upper()) for r in photo.renditions],
+    ]
+
+
+@pytest.mark.parametrize("path", [CHANGELIST, ADD])
+def test_staff_without_the_photo_permissions_are_refused(client, roles, path):
+    client.force_login(make_staff(role=REVIEWERS))
+
+    assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", [CHANGELIST, ADD])
+def test_anonymous_visitors_are_sent_to_the_login(client, path):
+    response = client.get(path)
+
+    assert (response.status_code, response["Location"]) == (302, f"/admin/login/?next={path}")
+
+
+@pytest.mark.parametrize("path", [CHANGELIST, ADD])
+def test_editors_reach_the_changelist_and_the_add_page(editor, path):
+    response = editor.get(path)
+
+    assert response.status_code == 200
+    assert response.context["title"] == {CHANGELIST: "Select photograph to change", ADD: "Add photograph"}[path]

@@ -149,6 +149,7 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 PUBLIC_CONTENT_MODELS = [
     "core.sitesettings",
+    "core.photo",
     "faq",
     "certifications.program",
     "certifications.programdocument",

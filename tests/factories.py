@@ -358,6 +358,22 @@ def make_site_certificate(**overrides):
     return make_application(status="approved", program=make_program(kind="site"), **overrides).certificate
 
 
+# --- core: photographs ---
+
+
+def make_photo(*, size=(1600, 1000), content=None, **overrides):
+    """A photograph saved through `photo_save`: its files are in the test's media folder."""
+    from apps.core.models import Photo
+    from apps.core.services import photo_save
+    from tests import files
+
+    n = _n()
+    values = {"title": f"Photo {n}", "alt_text": f"A child and a therapist playing, number {n}."}
+    values.update(overrides)
+    upload = files.upload(f"photo-{n}.png", content if content is not None else files.png_bytes(size=size))
+    return photo_save(photo=Photo(**values), upload=upload)
+
+
 # --- certifications: review ---
 
 

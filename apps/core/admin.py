@@ -1,13 +1,19 @@
-"""Site settings, and staff's own wording of the emails the apps declare editable."""
+"""Site settings, staff's own wording of the emails the apps declare editable, and photographs."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from .emails import compile_staff_text, editable_emails, email_render, render_staff_text, standard_source
-from .models import EmailText, SiteSettings
+from .models import EmailText, Photo, SiteSettings, photo_url
+from .photos import MIN_WIDTH, photo_prepare
+from .services import photo_delete, photo_save, photos_delete
+
+# The admin's preview: the smallest rendition shown this wide.
+THUMBNAIL_WIDTH = 160
 
 
 @admin.register(SiteSettings)
@@ -133,3 +139,79 @@ class EmailTextAdmin(SimpleHistoryAdmin):
         context = editable_emails()[obj.template].sample_context()
         subject, body = email_render(template=obj.template, context=context)
         return format_html('<p><strong>Subject:</strong> {}</p><pre class="email-preview">{}</pre>', subject, body)
+
+
+class PhotoAdminForm(forms.ModelForm):
+    # Not the model field: the upload is checked and its renditions made here (photo_prepare), and
+    # the service stores them under a random name. A refused file is a field error, never stored.
+    upload = forms.FileField(
+        label="photograph",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+        help_text=f"JPEG or PNG, at least {MIN_WIDTH} pixels wide, up to 10 MB. Its metadata (location, "
+        "camera, author) is removed, and the portal makes the sizes that phones and large screens need. "
+        "On a saved photograph, choose a file only to replace it.",
+    )
+
+    class Meta:
+        model = Photo
+        fields = ["title", "alt_text", "is_decorative", "credit"]
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if isinstance(upload, UploadedFile):
+            return photo_prepare(upload)
+        if not self.instance.image:
+            raise ValidationError("Choose a photograph to upload.", code="required")
+        return None
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoAdminForm
+    list_display = ["title", "preview", "alt_text", "is_decorative", "dimensions", "updated_at"]
+    list_filter = ["is_decorative"]
+    search_fields = ["title", "alt_text", "credit"]
+    date_hierarchy = "updated_at"
+    readonly_fields = ["preview", "dimensions", "files", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "upload", "preview", "alt_text", "is_decorative", "credit"]}),
+        ("Files the portal made", {"fields": ["dimensions", "files"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    # Writes go through the services, which store the files and delete replaced ones after the commit.
+
+    def save_model(self, request, obj, form, change):
+        photo_save(photo=obj, upload=form.cleaned_data.get("upload"))
+
+    def delete_model(self, request, obj):
+        photo_delete(photo=obj)
+
+    def delete_queryset(self, request, queryset):
+        photos_delete(photos=queryset)
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        if not obj.renditions:
+            return "-"
+        smallest = obj.renditions[0]
+        return format_html(
+            '<img src="{}" alt="" width="{}" height="{}">',
+            obj.smallest_url,
+            THUMBNAIL_WIDTH,
+            round(smallest["height"] * THUMBNAIL_WIDTH / smallest["width"]),
+        )
+
+    @admin.display(description="original size")
+    def dimensions(self, obj):
+        return f"{obj.width} × {obj.height} pixels" if obj.width else "-"
+
+    @admin.display(description="files")
+    def files(self, obj):
+        if not obj.image:
+            return "-"
+        rows = [(photo_url(obj.image.name), "Original", f"{obj.width} × {obj.height}")] + [
+            (photo_url(r["name"]), r["format"].upper(), f"{r['width']} × {r['height']}") for r in obj.renditions
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a> {}</li>', rows))

@@ -1,8 +1,11 @@
-"""Shared model bases, the site's contact settings, the starter-content ledger and staff's email texts."""
+"""Shared model bases, the site's contact settings, the starter-content ledger, staff's email texts
+and staff's photographs."""
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .page_cache import content_version
@@ -129,3 +132,105 @@ class EmailText(models.Model):
     @property
     def is_customised(self):
         return bool(self.subject.strip() or self.body.strip())
+
+
+ALT_TEXT_REQUIRED = "Describe the photograph for people who cannot see it, or mark it as decorative."
+
+
+class Photo(TimeStampedModel):
+    """A photograph staff uploaded, with the WebP renditions and the JPEG fallback made of it.
+
+    Only `apps.core.services.photo_save` writes the files and the fields derived from them
+    (`image`, `width`, `height`, `renditions`); every file of one upload shares a random key
+    (`photos/<key>.jpg`, `photos/<key>-960.webp`, ...), and a new upload gets a new key, so the
+    files can be cached for a year. Templates show it with `includes/photo.html`.
+    """
+
+    title = models.CharField(
+        max_length=200,
+        help_text="Your name for the photograph, to find it in the admin. Visitors never see it.",
+    )
+    image = models.FileField(
+        "original",
+        max_length=200,
+        editable=False,
+        help_text="The uploaded photograph, re-encoded without its metadata (location, camera, author).",
+    )
+    alt_text = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the photograph shows, for people who use a screen reader: one or two plain "
+        "sentences about what matters on this page (“A therapist and a young child building a tower "
+        "of blocks on the floor”), not “photo of”, not the credit. Leave it empty only "
+        "for a decorative photograph.",
+    )
+    is_decorative = models.BooleanField(
+        "decorative",
+        default=False,
+        help_text="Tick only if the photograph adds nothing the text does not say: screen readers then skip it.",
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Shown under the photograph, for instance “Photo: Jo Smith, CC BY 4.0”.",
+    )
+    width = models.PositiveIntegerField(editable=False, help_text="Of the original, in pixels.")
+    height = models.PositiveIntegerField(editable=False, help_text="Of the original, in pixels.")
+    # [{"name": "photos/<key>-480.webp", "width": 480, "height": 320, "format": "webp"}, ...],
+    # WebP by increasing width, then the one JPEG fallback.
+    renditions = models.JSONField(default=list, editable=False)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = "photograph"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_decorative=True) | ~models.Q(alt_text=""),
+                name="core_photo_alt_text_unless_decorative",
+                violation_error_message=ALT_TEXT_REQUIRED,
+            ),
+            models.CheckConstraint(condition=~models.Q(image=""), name="core_photo_has_image"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if not self.is_decorative and not self.alt_text.strip():
+            raise ValidationError({"alt_text": ALT_TEXT_REQUIRED})
+
+    @property
+    def alt(self):
+        """The `alt` attribute: empty for a decorative photograph, so screen readers skip it."""
+        return "" if self.is_decorative else self.alt_text
+
+    @property
+    def webp_renditions(self):
+        return [r for r in self.renditions if r["format"] == "webp"]
+
+    @property
+    def fallback(self):
+        """The JPEG rendition, for browsers without WebP: {"name", "width", "height", "format"}."""
+        return next((r for r in self.renditions if r["format"] == "jpeg"), None)
+
+    @property
+    def fallback_url(self):
+        return photo_url(self.fallback["name"]) if self.fallback else ""
+
+    @property
+    def smallest_url(self):
+        return photo_url(self.renditions[0]["name"]) if self.renditions else ""
+
+    def srcset(self):
+        """The WebP renditions as a `srcset`: "/media/photos/<key>-480.webp 480w, ..."."""
+        return ", ".join(f"{photo_url(r['name'])} {r['width']}w" for r in self.webp_renditions)
+
+    def file_names(self):
+        """Every file in storage that belongs to this photograph: the original and its renditions."""
+        return [name for name in [self.image.name, *(r["name"] for r in self.renditions)] if name]
+
+
+def photo_url(name):
+    """The address of one of a photograph's files, served by `core:photo` from the default storage."""
+    return reverse("core:photo", kwargs={"name": name.rsplit("/", 1)[-1]})

@@ -37,7 +37,7 @@ ROLES = {
     # Edit the public content; no applications, no applicant documents, no certificates.
     CONTENT_EDITORS: {
         "apps": ["faq", "partners", "events", "library", "inquiries"],
-        "models": ["core.sitesettings"],
+        "models": ["core.sitesettings", "core.photo"],
     },
     # Everything, staff accounts and groups included, plus reopening decisions and revoking.
     SITE_ADMINISTRATORS: {"all": True},

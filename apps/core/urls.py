@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("media/photos/<str:name>", views.PhotoFileView.as_view(), name="photo"),
 ]

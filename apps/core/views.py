@@ -1,18 +1,21 @@
-"""Home page, health checks and the error pages."""
+"""Home page, health checks, photograph files and the error pages."""
 
 import math
+import re
 import sys
 
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from .context_processors import SITE_NAME, navigation
 from .home import home_sections
+from .models import Photo
 from .page_cache import public_page
 
 
@@ -24,6 +27,39 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sections=home_sections(self.request), **kwargs)
+
+
+PHOTO_NAME = re.compile(r"^(?P<key>[0-9a-f]{32})(-[1-9][0-9]{2,3})?\.(?P<extension>webp|jpg|png)$")
+PHOTO_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
+
+
+class PhotoFileView(View):
+    """Serve a photograph's original or rendition from the default storage, in every environment
+    (runserver, gunicorn, object storage). Photographs illustrate public pages, so they are public;
+    names are random and change with every upload, so browsers may keep a file for a year. Only
+    files that belong to a photograph are served, never other media."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, name):
+        match = PHOTO_NAME.match(name)
+        if not match:
+            raise Http404
+        path = f"photos/{name}"
+        # Every file of one upload starts with the same key as the original.
+        photo = Photo.objects.filter(image__startswith=f"photos/{match['key']}.").first()
+        if photo is None or path not in photo.file_names():
+            raise Http404
+        try:
+            file = default_storage.open(path, "rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        response = FileResponse(file, content_type=PHOTO_TYPES[match["extension"]])
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = "inline"
+        response["Cross-Origin-Resource-Policy"] = "same-origin"
+        return response
 
 
 @never_cache

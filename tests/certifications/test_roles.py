@@ -50,7 +50,11 @@ def test_content_editors_hold_every_content_permission_and_nothing_of_certificat
         Permission.objects.filter(
             content_type__app_label__in=["faq", "inquiries", "partners", "events", "library"]
         ).values_list("content_type__app_label", "codename")
-    ) | {("core", f"{action}_sitesettings") for action in ["add", "change", "delete", "view"]}
+    ) | {
+        ("core", f"{action}_{model}")
+        for action in ["add", "change", "delete", "view"]
+        for model in ["sitesettings", "photo"]
+    }
 
     held = _permissions(CONTENT_EDITORS)
 

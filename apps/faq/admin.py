@@ -59,5 +59,5 @@ class PageAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
-    fields = ["title", "slug", "summary", "body", "related_pages", "order", "is_published", "needs_review"]
-    autocomplete_fields = ["related_pages"]
+    fields = ["title", "slug", "summary", "photo", "body", "related_pages", "order", "is_published", "needs_review"]
+    autocomplete_fields = ["photo", "related_pages"]

@@ -117,6 +117,14 @@ class Page(TimeStampedModel):
     body_html = models.TextField(editable=False, blank=True)
     order = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField("published", default=True)
+    photo = models.ForeignKey(
+        "core.Photo",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A photograph shown under the page's summary (Site › Photographs).",
+    )
     related_pages = models.ManyToManyField(
         "self",
         symmetrical=False,

@@ -47,7 +47,8 @@ class PageView(DetailView):
 
     def get_queryset(self):
         related = Page.objects.published().only("title", "slug", "summary", "order")
-        return Page.objects.published().prefetch_related(Prefetch("related_pages", queryset=related))
+        pages = Page.objects.published().select_related("photo")
+        return pages.prefetch_related(Prefetch("related_pages", queryset=related))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from apps.faq.contents import Section, page_sections
 from apps.faq.info_pages import PAGES, RELATED
 from apps.faq.models import Page
-from tests.factories import make_page
+from tests.factories import make_page, make_photo
 from tests.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,29 @@ def test_loading_the_starter_content_again_keeps_staff_choice_of_related_pages(s
 
     assert [p.slug for p in about.related_pages.all()] == ["nme"]
     assert list(Page.objects.get(slug="nme").related_pages.all()) == []
+
+
+def test_a_page_shows_its_photograph_under_the_summary_in_the_same_queries(client, django_assert_num_queries, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    photo = make_photo(size=(1000, 800), alt_text="A therapist and a child building with blocks.", credit="Photo: Jo")
+    make_page(slug="about", summary="In short.", photo=photo, body="## One\n\nA.\n\n## Two\n\nB.")
+    client.get("/pages/about/")
+
+    with django_assert_num_queries(2):  # the page with its photo, then its related pages
+        html = client.get("/pages/about/").content.decode()
+
+    key = photo.image.name.removeprefix("photos/").removesuffix(".png")
+    [(_, img, _)] = elements(html, "img", **{"class": "photo-image"})
+    assert img["src"] == f"/media/photos/{key}-960.jpg"
+    assert img["alt"] == "A therapist and a child building with blocks."
+    assert img["loading"] == "eager"
+    assert elements(html, "source")[0][1]["sizes"] == "(min-width: 992px) 640px, 100vw"
+    assert text_of(html, "figcaption") == "Photo: Jo"
+    assert html.index('class="page-summary"') < html.index("<figure") < html.index("On this page")
+    assert len(elements(html, "link", rel="stylesheet", href="/static/css/photos.css")) == 1
+
+
+def test_a_page_without_a_photograph_does_not_load_the_photo_styles(client):
+    make_page(slug="plain")
+
+    assert "css/photos.css" not in client.get("/pages/plain/").content.decode()

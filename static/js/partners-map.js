@@ -383,8 +383,9 @@
     wheelZoomOnFocus(map);
     addTiles(map, config, null);
     if (config.approximate) {
-      // A practice is shown at city level: an area, not a door.
-      L.circle(point, { radius: 1500, color: "#0f4c5c", weight: 2, fillOpacity: 0.15, interactive: false }).addTo(map);
+      // A practice is shown at city level: an area, not a door, in the portal's teal (tokens.css).
+      var teal = getComputedStyle(document.documentElement).getPropertyValue("--nmt-primary").trim();
+      L.circle(point, { radius: 1500, color: teal, weight: 2, fillOpacity: 0.15, interactive: false }).addTo(map);
     } else {
       L.marker(point, { icon: markerIcon(config), title: config.name, alt: config.name, keyboard: false }).addTo(map);
     }

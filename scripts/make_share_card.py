@@ -39,9 +39,7 @@ def main():
     draw_logo(draw, 80, 80, 150)
     draw.text((80, 270), "Neurosequential Model", font=font("DejaVuSans-Bold.ttf", 68), fill=WHITE)
     draw.text((80, 350), "of Therapeutics (NMT)", font=font("DejaVuSans-Bold.ttf", 68), fill=WHITE)
-    draw.text(
-        (80, HEIGHT - 82), "Training · Certification · Partners", font=font("DejaVuSans.ttf", 40), fill=PALE
-    )
+    draw.text((80, HEIGHT - 82), "Training · Certification · Partners", font=font("DejaVuSans.ttf", 40), fill=PALE)
     image.save(OUTPUT, optimize=True)
     print(f"wrote {OUTPUT.relative_to(Path.cwd()) if OUTPUT.is_relative_to(Path.cwd()) else OUTPUT}")
 

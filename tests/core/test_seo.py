@@ -287,3 +287,42 @@ def test_robots_txt_names_the_private_paths_and_the_sitemap(client):
         "\n"
         "Sitemap: https://nmt.example.org/sitemap.xml\n"
     )
+
+
+def test_public_pages_have_unique_titles_and_descriptions(client):
+    from tests.factories import make_phase_one, make_site_program
+
+    make_phase_one()
+    make_site_program()
+    for _ in range(51):
+        make_question()
+    event = make_event()
+    make_page(slug="about", summary="What the Neurosequential Model of Therapeutics is and who uses it.")
+    urls = [
+        "/",
+        "/faq/",
+        "/faq/?page=2",
+        "/pages/about/",
+        "/certification/",
+        "/apply/individual/",
+        "/apply/site/",
+        "/status/",
+        "/registry/",
+        "/partners/",
+        "/events/",
+        "/events/past/",
+        event.get_absolute_url(),
+        f"{event.get_absolute_url()}register/",
+        "/library/",
+        "/contact/",
+    ]
+
+    heads = {url: _tags(client, url) for url in urls}
+
+    titles = [tags["title"] for tags in heads.values()]
+    descriptions = [tags["description"] for tags in heads.values()]
+    assert len(set(titles)) == len(urls), titles
+    assert heads["/faq/?page=2"]["title"] == "Frequently asked questions, page 2" + SUFFIX
+    # The FAQ's pages share their description; every other page has its own.
+    assert len(set(descriptions)) == len(urls) - 1, descriptions
+    assert all(len(description) >= 50 for description in descriptions), descriptions

@@ -8,6 +8,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.safestring import mark_safe
 
 from .models import SiteSettings
+from .page_cache import view_rules
 
 # Private-link and form-result pages, by URL name (a namespace alone covers all of its URLs):
 # answered with `X-Robots-Tag` and `<meta name="robots">`, and kept out of crawls by robots.txt.
@@ -55,11 +56,7 @@ def absolute_url(path):
 def page_rules(request):
     """The `PageRules` of the view that answered `request` (see apps.core.page_cache), or None."""
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        return None
-    return getattr(match.func, "public_page", None) or getattr(
-        getattr(match.func, "view_class", None), "public_page", None
-    )
+    return view_rules(match.func) if match is not None else None
 
 
 def is_search(request):
@@ -76,9 +73,23 @@ def is_filtered(request):
     return any(request.GET.get(name, "").strip() for name in names)
 
 
+def _private_directive(request):
+    """The directive of a private-link or form-result page (NOINDEX_URL_NAMES), or None."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return None
+    for name in (match.view_name, *match.namespaces[:1]):
+        if name in NOINDEX_URL_NAMES:
+            return NOINDEX_URL_NAMES[name]
+    return None
+
+
 def canonical_url(request, page_obj=None):
     """The absolute address of the page without its query string, except the page number of an
-    unfiltered list past its first page. A search or a filter canonicalises to the list itself."""
+    unfiltered list past its first page. A search or a filter canonicalises to the list itself.
+    A private page has none: its address is a secret, not something to share."""
+    if _private_directive(request):
+        return ""
     url = absolute_url(escape_uri_path(request.path))
     if page_obj is not None and page_obj.number > 1 and not is_filtered(request):
         url += f"?page={page_obj.number}"
@@ -87,13 +98,7 @@ def canonical_url(request, page_obj=None):
 
 def robots_directive(request):
     """The robots directive for the page `request` asked for ("" for an indexable page)."""
-    match = getattr(request, "resolver_match", None)
-    if match is None:
-        return ""
-    for name in (match.view_name, *match.namespaces[:1]):
-        if name in NOINDEX_URL_NAMES:
-            return NOINDEX_URL_NAMES[name]
-    return "noindex" if is_search(request) else ""
+    return _private_directive(request) or ("noindex" if is_search(request) else "")
 
 
 def robots_txt():

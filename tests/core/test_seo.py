@@ -229,7 +229,7 @@ def test_every_private_page_is_sent_noindex(client):
             assert _head(response.content.decode())["robots"] == NOINDEX_URL_NAMES[name], name
 
 
-def test_private_pages_rendered_for_real_carry_the_meta_tag(client):
+def test_private_pages_rendered_for_real_carry_the_meta_tag_and_no_canonical(client):
     registration = make_registration()
     application = make_application(status=Status.SUBMITTED)
 
@@ -240,8 +240,11 @@ def test_private_pages_rendered_for_real_carry_the_meta_tag(client):
         ("/contact/thanks/", "noindex"),
     ]:
         response = client.get(url)
+        tags = _head(response.content.decode())
         assert response.status_code == 200, url
-        assert _head(response.content.decode())["robots"] == directive, url
+        assert tags["robots"] == directive, url
+        # Its address holds the secret: nothing to canonicalise or share.
+        assert (tags["canonical"], tags.get("og:url")) == (None, None), url
 
 
 @pytest.mark.parametrize("url", ["/", "/faq/", "/certification/", "/events/", "/contact/", "/status/", "/robots.txt"])

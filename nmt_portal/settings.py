@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     # Third party
     "crispy_forms",
     "crispy_bootstrap5",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "apps.core.page_cache.UpdatePublicPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "apps.core.middleware.PermissionsPolicyMiddleware",
+    "apps.core.middleware.RobotsTagMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and authentication: a public page from the cache needs none of them.

@@ -3,12 +3,32 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.core import views as core_views
+from apps.core.sitemaps import CoreSitemap
+from apps.events.sitemaps import EventSitemap
+from apps.faq.sitemaps import FaqSitemap, PageSitemap
+from apps.library.sitemaps import PublicationSitemap
+from apps.partners.sitemaps import PartnerSitemap
+
 admin.site.site_header = "NMT Portal administration"
 admin.site.site_title = "NMT Portal admin"
 admin.site.index_title = "Neurosequential Model of Therapeutics: staff"
 
+# /sitemap.xml is the index of these sections, each at /sitemap-<section>.xml (paginated by ?p=).
+SITEMAPS = {
+    "pages": CoreSitemap,
+    "faq": FaqSitemap,
+    "information": PageSitemap,
+    "events": EventSitemap,
+    "library": PublicationSitemap,
+    "partners": PartnerSitemap,
+}
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", core_views.robots, name="robots"),
+    path("sitemap.xml", core_views.sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<slug:section>.xml", core_views.sitemap_section, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("", include("apps.core.urls")),
     path("", include("apps.faq.urls")),
     path("", include("apps.inquiries.urls")),

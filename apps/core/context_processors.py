@@ -1,8 +1,10 @@
-"""Template context every page needs: the footer's contact details and the main navigation."""
+"""Template context every page needs: the footer's contact details, the main navigation and the
+robots directive of the page."""
 
 from django.conf import settings
 
 from .models import SiteSettings
+from .seo import robots_directive
 
 SITE_NAME = "Neurosequential Model of Therapeutics"
 
@@ -30,4 +32,5 @@ def site(request):
         "navigation": navigation(request.path),
         "site_name": SITE_NAME,
         "debug": settings.DEBUG,
+        "robots": robots_directive(request),
     }

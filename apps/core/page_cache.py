@@ -161,15 +161,18 @@ def public_page(view=None, *, query=(), search=None, values=None):
     return mark(view) if view is not None else mark
 
 
+def view_rules(view):
+    """The `PageRules` of a resolved view function, or None when it is not a public page."""
+    return getattr(view, "public_page", None) or getattr(getattr(view, "view_class", None), "public_page", None)
+
+
 def _rules(request):
     """The `PageRules` of the view this request is for, or None when it is not a public page."""
     try:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
         return None
-    return getattr(match.func, "public_page", None) or getattr(
-        getattr(match.func, "view_class", None), "public_page", None
-    )
+    return view_rules(match.func)
 
 
 class _PublicPageCache:

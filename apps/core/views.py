@@ -1,14 +1,17 @@
-"""Home page, health checks, photograph files and the error pages."""
+"""Home page, health checks, robots.txt and the sitemaps, photograph files and the error pages."""
 
 import math
 import re
 import sys
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.template import loader
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView, View
@@ -17,6 +20,7 @@ from .context_processors import SITE_NAME, navigation
 from .home import home_sections
 from .models import Photo
 from .page_cache import public_page
+from .seo import absolute_url, robots_txt
 
 
 @public_page()
@@ -60,6 +64,37 @@ class PhotoFileView(View):
         response["Content-Disposition"] = "inline"
         response["Cross-Origin-Resource-Policy"] = "same-origin"
         return response
+
+
+@public_page()
+def robots(request):
+    """robots.txt: the private links kept out of crawls, and where the sitemap is (apps/core/seo.py)."""
+    return HttpResponse(robots_txt(), content_type="text/plain; charset=utf-8")
+
+
+@public_page()
+@sitemap_views.x_robots_tag
+def sitemap_index(request, sitemaps):
+    """/sitemap.xml: every page of every section's sitemap, on SITE_URL (Django's index view takes
+    the host from the request). One count per section, whatever the number of rows."""
+    items = []
+    for section, sitemap in sitemaps.items():
+        sitemap = sitemap()
+        location = absolute_url(reverse("sitemap-section", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        items.append(sitemap_views.SitemapIndexItem(location, lastmod))
+        items.extend(
+            sitemap_views.SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        )
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml")
+
+
+@public_page(query=["p"])
+def sitemap_section(request, sitemaps, section):
+    """/sitemap-<section>.xml?p=<page>: Django's sitemap view, its addresses on SITE_URL
+    (apps/core/sitemaps.py)."""
+    return sitemap_views.sitemap(request, sitemaps, section=section)
 
 
 @never_cache

@@ -15,6 +15,7 @@ from apps.core.ratelimits import ratelimit
 from .calendar import CONTENT_TYPE, build_calendar
 from .forms import RegistrationForm
 from .models import Event, Registration
+from .schema import event_schema
 from .services import (
     AlreadyRegistered,
     CancellationRefused,
@@ -81,6 +82,7 @@ class EventDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context.update(registration_context(self.object))
         context.setdefault("form", RegistrationForm())
+        context["structured_data"] = event_schema(self.object, state=context["state"])
         return context
 
 

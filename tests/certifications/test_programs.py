@@ -164,5 +164,6 @@ def test_certification_pages_contain_no_inline_script_or_style(client):
     for url in urls:
         html = client.get(url).content.decode()
         assert "<style" not in html and " style=" not in html, url
-        # Scripts are files, or data for them (json_script), never inline code.
-        assert html.count("<script") == html.count('<script src="') + html.count('type="application/json"'), url
+        # Scripts are files, or data (json_script, JSON-LD for search engines), never inline code.
+        data = html.count('type="application/json"') + html.count('<script type="application/ld+json">')
+        assert html.count("<script") == html.count('<script src="') + data, url

@@ -98,6 +98,7 @@ def test_every_page_loads_the_tokens_and_fonts_before_its_own_styles_and_preload
         "/static/css/tokens.css",
         "/static/css/fonts.css",
         "/static/css/portal.css",
+        "/static/css/print.css",
     ]
     [(_, preload, _)] = elements(html, "link", rel="preload")
     assert preload == {

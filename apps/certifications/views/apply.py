@@ -22,6 +22,7 @@ from ..forms import (
     SiteApplicationForm,
 )
 from ..models import Application, DocumentKind, Kind, Program, Status
+from ..schema import programs_schema
 from ..services import (
     ServiceError,
     application_draft_save,
@@ -70,6 +71,7 @@ class ProgramListView(ListView):
             program.document_list = program_documents(program)
         context["individual_programs"] = [p for p in programs if p.kind == Kind.INDIVIDUAL]
         context["site_programs"] = [p for p in programs if p.kind == Kind.SITE]
+        context["structured_data"] = programs_schema(programs)
         return context
 
 

@@ -192,8 +192,8 @@ class CancelView(TemplateView):
         if self.registration is None:
             raise Http404("Unknown cancellation link")
         response = super().dispatch(request, *args, **kwargs)
-        response["X-Robots-Tag"] = "noindex"
-        # The token in this page's URL never leaves in a Referer. Not "no-referrer": under it browsers
+        # Sent "noindex" by apps.core.seo (NOINDEX_URL_NAMES), like every private link. The token
+        # in this page's URL never leaves in a Referer. Not "no-referrer": under it browsers
         # send `Origin: null` with the cancel form, which CSRF protection refuses.
         response["Referrer-Policy"] = "strict-origin"
         return response

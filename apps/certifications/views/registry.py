@@ -157,15 +157,14 @@ class CertificateView(TemplateView):
         url = verify_url(certificate)
         qr = segno.make(url, error="m")
         qr_size = qr.symbol_size(scale=4, border=2)[0]
-        response = self.render_to_response(
+        # Sent "noindex, nofollow" by apps.core.seo (NOINDEX_URL_NAMES), like every private link.
+        return self.render_to_response(
             self.get_context_data(
                 certificate=certificate,
                 facts=certificate_facts(certificate),
                 verify_url=url,
-                qr_data_uri=qr.svg_data_uri(scale=4, border=2, dark="#1b2a41"),
+                qr_data_uri=qr.svg_data_uri(scale=4, border=2, dark="#1c2733"),
                 qr_size=qr_size,
                 statement=STATEMENT,
             )
         )
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response

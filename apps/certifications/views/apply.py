@@ -202,6 +202,10 @@ class ResumeView(ApplyView):
         remember_draft(request, self.draft)
         return redirect(task_list_url(self.kind))
 
+    def head(self, request, *args, **kwargs):
+        # A HEAD (a link checker's, a mail scanner's) changes nothing: no session is started.
+        return redirect(task_list_url(self.kind))
+
 
 @method_decorator(private_page, name="dispatch")
 class ApplicationReceivedView(TemplateView):

@@ -113,7 +113,7 @@ def test_a_section_with_errors_comes_back_with_the_errors_first_and_nothing_type
 
     summary = page.locator("#form-errors")
     expect(summary).to_be_focused()  # the page's script moves the focus there once it has loaded
-    assert " ".join(summary.text_content().split()) == (
+    assert " ".join(summary.inner_text().split()) == (
         "Please correct the 3 fields marked below Email: Enter an email address in the correct format, like "
         "name@example.org. Country: Choose a country. City: Enter the city or town."
     )

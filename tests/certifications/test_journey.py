@@ -528,3 +528,22 @@ def test_the_journey_pages_need_no_script(client):
         [form] = elements(pages[path], "form", id="application-form")
         assert (form[1]["method"], form[1].get("action")) == ("post", None)
         assert elements(pages[path], "button", type="submit") != []
+
+
+def test_a_draft_saved_without_a_submission_key_gets_one_at_the_check_page(client):
+    program = make_phase_one()
+    draft = make_application(status=Status.DRAFT, program=program, consent_privacy=False)
+    make_document(draft, kind="cv")
+    make_document(draft, kind="licence")
+    assert draft.submission_key is None
+    client.get(resume_path(draft))
+
+    html = client.get(CHECK).content.decode()
+    [key] = [a["value"] for _, a, _ in elements(html, "input", name="submission_key")]
+    submit = {"submission_key": key, "consent_privacy": "on", "action": "submit"}
+    first, second = client.post(CHECK, submit), client.post(CHECK, submit)
+
+    assert (first["Location"], second["Location"]) == ("/apply/received/", "/apply/received/")
+    draft.refresh_from_db()
+    assert (draft.status, str(draft.submission_key)) == (Status.SUBMITTED, key)
+    assert Application.objects.count() == 1

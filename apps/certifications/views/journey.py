@@ -373,6 +373,9 @@ class CheckView(JourneyMixin, FormView):
             key = uuid.UUID(request.POST.get("submission_key", ""))
         except ValueError as error:
             raise BadRequest("The form is missing its submission key.") from error
+        if self.draft is not None and self.draft.submission_key is None:
+            # A draft saved without a key (made before keys, or by staff): the page gave it this one.
+            self.draft.submission_key = key
         if self.draft is None or self.draft.submission_key != key:
             # Submitted already (a double click, a resent POST): its confirmation.
             existing = Application.objects.filter(submission_key=key, kind=self.kind).first()
@@ -386,6 +389,11 @@ class CheckView(JourneyMixin, FormView):
     def complete(self):
         return all(task.state == State.COMPLETED for task in self.tasks())
 
+    @cached_property
+    def submission_key(self):
+        """The key the submit button carries: the draft's, or a new one for a draft that has none."""
+        return self.draft.submission_key or uuid.uuid4()
+
     @property
     def second_confirmed(self):
         return self.request.POST.get("action") == SUBMIT_AGAIN or self.request.POST.get("second_application") == "yes"
@@ -397,7 +405,7 @@ class CheckView(JourneyMixin, FormView):
             self.section,
             programs=self.programs,
             draft=self.draft,
-            initial={"submission_key": self.draft.submission_key},
+            initial={"submission_key": self.submission_key},
             **data,
         )
 
@@ -411,7 +419,7 @@ class CheckView(JourneyMixin, FormView):
                 for section, rows in answers(self.kind, draft=self.draft, programs=self.programs)
             ],
             task_list_url=task_list_url(self.kind),
-            submission_key=self.draft.submission_key,
+            submission_key=self.submission_key,
             second_confirmed=self.request.method == "POST" and self.second_confirmed,
         )
         return context

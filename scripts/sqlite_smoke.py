@@ -44,6 +44,7 @@ def public_requests():
         *((f"/pages/{slug}/", None) for slug in Page.objects.filter(is_published=True).values_list("slug", flat=True)),
         ("/certification/", None),
         ("/apply/individual/", None),
+        ("/apply/individual/sections/program/", None),
         ("/apply/site/", None),
         (reverse("certifications:status", kwargs={"token": make_token(application)}), application.reference),
         ("/status/", None),

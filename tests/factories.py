@@ -285,6 +285,34 @@ def site_form_data(program, **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
+def section_post(data, slug, *, kind="individual", **extra):
+    """The POST of one section's page of the journey: that section's fields of `data` (a complete
+    one-page POST such as individual_form_data's), its submission key, and `extra` (files, action)."""
+    from apps.certifications.sections import tasks_of
+
+    [section] = [s for s in tasks_of(kind) if s.slug == slug]
+    fields = {name: data[name] for name in section.field_names if name in data}
+    return {"submission_key": data["submission_key"], "action": "continue", **fields, **extra}
+
+
+def journey_pages(client, data, *, kind="individual"):
+    """{section slug: its page's HTML}, the program saved first (it starts the draft); and "check",
+    the check-your-answers page, when `data` holds the documents to complete the application."""
+    from apps.certifications.sections import tasks_of
+
+    pages = {}
+    for section in tasks_of(kind):
+        pages[section.slug] = client.get(f"/apply/{kind}/sections/{section.slug}/").content.decode()
+        files = {
+            k: v for k, v in data.items() if section.documents and (k.startswith("document_") or k == "other_documents")
+        }
+        client.post(f"/apply/{kind}/sections/{section.slug}/", section_post(data, section.slug, kind=kind, **files))
+    check = client.get(f"/apply/{kind}/check/")
+    if check.status_code == 200:
+        pages["check"] = check.content.decode()
+    return pages
+
+
 def make_document(application, *, kind="cv", content=None, name="document.pdf"):
     """A stored document of `application`, through the same code path as an upload."""
     from apps.certifications.services import application_documents_add

@@ -31,7 +31,8 @@ class Section:
     """A part of an application with its heading, which a page can show on its own.
 
     `documents` marks the section where the kind's uploads go (they depend on the programs, so the
-    form adds them); `notice` is a template shown before the questions.
+    form adds them); `notice` is a template shown before the questions. A `declaration` is asked on
+    the "check your answers" page, just before submitting, instead of as a task of its own.
     """
 
     slug: str
@@ -39,6 +40,7 @@ class Section:
     questions: tuple[Question, ...] = ()
     documents: bool = False
     notice: str = ""
+    declaration: bool = False
 
     @property
     def field_names(self):
@@ -116,6 +118,7 @@ SECTIONS = {
                 ),
             ),
             notice=PRIVACY_NOTICE,
+            declaration=True,
         ),
     ),
     Kind.SITE: (
@@ -187,6 +190,7 @@ SECTIONS = {
                 Question("show_on_map", label="Show the site on the public partner map once it is certified."),
             ),
             notice=PRIVACY_NOTICE,
+            declaration=True,
         ),
     ),
 }
@@ -251,6 +255,16 @@ def sections_of(kind):
 def section_of(kind, slug):
     """One section of `kind`'s application, for a page that shows that section alone."""
     return next(section for section in SECTIONS[kind] if section.slug == slug)
+
+
+def tasks_of(kind):
+    """The sections the applicant completes one page at a time, in order (all but the declaration)."""
+    return [section for section in SECTIONS[kind] if not section.declaration]
+
+
+def declaration_of(kind):
+    """The section asked on the "check your answers" page, with the submit button."""
+    return next(section for section in SECTIONS[kind] if section.declaration)
 
 
 def questions_of(kind):

@@ -12,6 +12,9 @@ urlpatterns = [
     path("apply/individual/", views.IndividualApplyView.as_view(), name="apply-individual"),
     path("apply/site/", views.SiteApplyView.as_view(), name="apply-site"),
     path("apply/resume/<str:token>/", views.ResumeView.as_view(), name="resume"),
+    # The application as a journey (issue 12): one page per section, then "check your answers".
+    path("apply/<str:kind>/sections/<slug:section>/", views.SectionView.as_view(), name="apply-section"),
+    path("apply/<str:kind>/check/", views.CheckView.as_view(), name="apply-check"),
     path("apply/received/", views.ApplicationReceivedView.as_view(), name="apply-received"),
     path("apply/saved/", views.DraftSavedView.as_view(), name="apply-saved"),
     path("applications/<str:token>/", views.StatusView.as_view(), name="status"),

@@ -7,7 +7,7 @@ from apps.certifications.models import Status
 from apps.library.models import Publication
 from tests import files
 from tests.browser.a11y import serious_violations
-from tests.browser.pages import cancel_path, events, partners, status_path
+from tests.browser.pages import cancel_path, complete_draft_path, events, partners, resume_path, status_path
 from tests.factories import (
     make_registration,
 )
@@ -45,53 +45,85 @@ def test_contact_form_with_errors(axe_page, content):
     assert serious_violations(axe_page) == []
 
 
-def test_individual_application_with_errors_and_a_refused_upload(axe_page, content):
-    axe_page.goto("/apply/individual/")
-    axe_page.get_by_label("NMT Phase I", exact=True).check()
-    axe_page.locator("#id_email").fill("dana@example")
+def _resume(page, path):
+    page.goto(path)
+    page.wait_for_url("**/apply/individual/")
+
+
+def test_individual_application_documents_with_a_refused_upload(axe_page, content):
+    _resume(axe_page, resume_path())
+    axe_page.goto("/apply/individual/sections/documents/")
     axe_page.set_input_files(
-        "#id_document_cv", files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": files.exe_bytes()}]
+        "#id_document_licence",
+        files=[{"name": "licence.pdf", "mimeType": "application/pdf", "buffer": files.exe_bytes()}],
     )
 
-    _submit(axe_page, "Submit application")
+    _submit(axe_page, "Save and continue")
 
     summary = _summary_has_focus(axe_page)
-    assert summary.startswith("Please correct the 13 fields marked below")
-    assert "CV / résumé: “cv” is not a PDF, JPEG or PNG file. Please upload PDF, JPEG or PNG only." in summary
+    assert summary.startswith("Please correct the field marked below")
+    assert (
+        "Licence or credential: “licence” is not a PDF, JPEG or PNG file. Please upload PDF, JPEG or PNG only."
+        in summary
+    )
     assert "Files are not kept when the form has errors: please choose your documents again." in summary
-    cv = axe_page.locator("#id_document_cv")
-    assert (cv.get_attribute("aria-invalid"), cv.get_attribute("aria-describedby")) == (
+    licence = axe_page.locator("#id_document_licence")
+    assert (licence.get_attribute("aria-invalid"), licence.get_attribute("aria-describedby")) == (
         "true",
-        "id_document_cv_helptext id_document_cv_error",
+        "id_document_licence_helptext id_document_licence_error",
     )
     assert serious_violations(axe_page) == []
 
 
-def test_site_application_with_errors_and_a_refused_upload(axe_page, content):
-    axe_page.goto("/apply/site/")
-    axe_page.get_by_label("NMT Site Certification", exact=True).check()
-    axe_page.set_input_files(
-        "#id_document_organisation_chart",
-        files=[{"name": "chart.png", "mimeType": "image/png", "buffer": files.html_bytes()}],
+def test_individual_section_with_errors(axe_page, content):
+    _resume(axe_page, resume_path())
+    axe_page.goto("/apply/individual/sections/about-you/")
+    axe_page.locator("#id_email").fill("dana@example")
+
+    _submit(axe_page, "Save and continue")
+
+    assert _summary_has_focus(axe_page) == (
+        "Please correct the 2 fields marked below Email: Enter an email address in the correct format, like "
+        "name@example.org. City: Enter the city or town."
     )
+    assert axe_page.get_attribute("#id_email", "aria-invalid") == "true"
+    assert serious_violations(axe_page) == []
+
+
+def test_site_section_with_errors(axe_page, content):
+    axe_page.goto("/apply/site/sections/program/")
+    axe_page.get_by_label("NMT Site Certification", exact=True).check()
+    _submit(axe_page, "Save and continue")
+
+    _submit(axe_page, "Save and continue")  # the organisation, left blank
+
+    summary = _summary_has_focus(axe_page)
+    assert summary.startswith("Please correct the 3 fields marked below")
+    assert "Organisation name: Enter the organisation’s name." in summary
+    assert serious_violations(axe_page) == []
+
+
+def test_starting_without_choosing_a_program(axe_page, content):
+    axe_page.goto("/apply/individual/sections/program/")
+
+    _submit(axe_page, "Save and continue")
+
+    assert _summary_has_focus(axe_page) == (
+        "Please correct the field marked below Program or level: Choose the program you are applying for."
+    )
+    assert serious_violations(axe_page) == []
+
+
+def test_check_your_answers_without_the_consent(axe_page, content):
+    _resume(axe_page, complete_draft_path())
+    axe_page.get_by_role("link", name="Check your answers", exact=True).click()
+    assert serious_violations(axe_page) == []
 
     _submit(axe_page, "Submit application")
 
-    summary = _summary_has_focus(axe_page)
-    assert "Coordinator’s email: Enter an email address." in summary
-    assert "Organisation chart: “chart” is not a PDF, JPEG or PNG file." in summary
-    assert serious_violations(axe_page) == []
-
-
-def test_saving_a_draft_without_an_email(axe_page, content):
-    axe_page.goto("/apply/individual/")
-
-    _submit(axe_page, "Save and continue later")
-
-    # A draft needs only the program and an email address to send the link to.
     assert _summary_has_focus(axe_page) == (
-        "Please correct the 2 fields marked below Program or level: Choose the program you are applying for. "
-        "Email: Enter an email address."
+        "Please correct the field marked below I have read the privacy notice above and agree to it.: Tick the box "
+        "to agree to the privacy notice."
     )
     assert serious_violations(axe_page) == []
 
@@ -239,39 +271,23 @@ def test_library_filters_ignore_values_that_do_not_match(axe_page, content):
 # contact thank-you, and the 403 (CSRF) and 429 (rate limit) pages.
 
 
-def _fill_in_individual_application(page):
-    page.get_by_label("NMT Phase I", exact=True).check()
-    page.fill("#id_full_name", "Dana Whitfield")
-    page.fill("#id_email", "dana@example.org")
-    page.select_option("#id_country", "US")
-    page.fill("#id_city", "Houston")
-    page.fill("#id_profession", "Clinical psychologist")
-    page.fill("#id_credential_type", "Licensed psychologist")
-    page.fill("#id_credential_issuer", "Texas State Board")
-    page.fill("#id_years_of_practice", "8")
-    page.get_by_label("Children").check()
-    page.fill("#id_motivation", "I work with children who have experienced trauma.")
-    page.get_by_label("I have read the privacy notice above and agree to it.").check()
-    for field, name in [("#id_document_cv", "cv.pdf"), ("#id_document_licence", "licence.pdf")]:
-        page.set_input_files(field, files=[{"name": name, "mimeType": "application/pdf", "buffer": files.pdf_bytes()}])
-
-
 def test_application_confirmation_page(axe_page, content):
-    axe_page.goto("/apply/individual/")
-    _fill_in_individual_application(axe_page)
+    _resume(axe_page, complete_draft_path())
+    axe_page.goto("/apply/individual/check/")
+    axe_page.get_by_label("I have read the privacy notice above and agree to it.").check()
 
     _submit(axe_page, "Submit application")
 
     assert axe_page.get_by_role("heading", level=1).inner_text() == "Thank you: we have received your application"
+    assert axe_page.locator(".confirmation-panel #reference").is_visible()
     assert serious_violations(axe_page) == []
 
 
 def test_draft_saved_page(axe_page, content):
-    axe_page.goto("/apply/individual/")
-    axe_page.get_by_label("NMT Phase I", exact=True).check()
-    axe_page.fill("#id_email", "dana@example.org")
+    _resume(axe_page, resume_path())
+    axe_page.goto("/apply/individual/sections/about-you/")
 
-    _submit(axe_page, "Save and continue later")
+    _submit(axe_page, "Save and come back later")
 
     assert axe_page.get_by_role("heading", level=1).inner_text() == "Your draft is saved"
     assert serious_violations(axe_page) == []

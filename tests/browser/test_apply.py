@@ -1,4 +1,5 @@
-"""The individual application in a real browser: fill in, upload, submit, confirmation; and the status page."""
+"""The individual application in a real browser: section by section, upload, check, submit, confirmation;
+a draft finished through its link; and the status page."""
 
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from tests.files import pdf_bytes, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+SECTIONS = ["Program", "About you", "Licence or credential", "Practice", "Motivation", "Documents"]
 AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1" / "axe.min.js"
 
 
@@ -24,70 +26,100 @@ def _serious_accessibility_violations(page):
     return [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in {"serious", "critical"}]
 
 
-def _fill_in(page):
-    page.get_by_label("NMT Phase I").check()
+def _continue(page, button="Save and continue"):
+    with page.expect_navigation():
+        page.get_by_role("button", name=button, exact=True).click()
+
+
+def _states(page):
+    return [" ".join(t.split()) for t in page.locator(".task-list-item").all_inner_texts()]
+
+
+def _fill_in_sections(page):
+    """From the first section's page to the documents' page, one section per page."""
+    page.get_by_label("NMT Phase I", exact=True).check()
+    _continue(page)
+    assert page.get_by_role("heading", level=1).text_content() == "About you"
     page.fill("#id_full_name", "Dana Whitfield")
     page.fill("#id_email", "dana@example.org")
     page.fill("#id_phone", "+1 713 555 0100")
     page.select_option("#id_country", "US")
     page.fill("#id_city", "Houston")
+    _continue(page)
     page.fill("#id_profession", "Clinical psychologist")
     page.fill("#id_credential_type", "Licensed psychologist")
     page.fill("#id_credential_issuer", "Texas State Board")
+    _continue(page)
     page.fill("#id_years_of_practice", "8")
     page.get_by_label("Children").check()
     page.get_by_label("Families").check()
+    _continue(page)
     page.fill("#id_motivation", "I work with children who have experienced trauma.")
-    page.get_by_label("I have read the privacy notice above and agree to it.").check()
+    _continue(page)
+    assert page.get_by_role("heading", level=1).text_content() == "Documents"
 
 
-def test_applicant_fills_in_the_form_uploads_documents_and_reaches_the_confirmation(page):
+def test_applicant_goes_through_the_sections_uploads_documents_checks_and_submits(page):
     make_phase_one(order=10)
     make_program_with_documents(name="NMT Mentor", slug="nmt-mentor", order=30, documents=[("reference_letter", True)])
     page.goto("/apply/individual/")
     assert _serious_accessibility_violations(page) == []
+    assert _states(page)[:2] == ["Program Not started", "About you Cannot start yet"]
+    page.get_by_role("link", name="Program", exact=True).click()
+    assert _serious_accessibility_violations(page) == []
 
-    _fill_in(page)
-    # The script marks what the chosen program asks for.
-    expect(page.locator("label[for='id_document_licence'] .requirement-tag")).to_have_text("(required)")
-    expect(page.locator("label[for='id_document_training_certificate'] .requirement-tag")).to_have_text("(optional)")
-    expect(page.locator("#div_id_document_reference_letter")).to_be_hidden()  # only the Mentor level asks for it
+    _fill_in_sections(page)
+    # Only what the chosen level asks for: the Mentor level's reference letter is not offered.
+    assert page.locator("#id_document_reference_letter").count() == 0
     page.set_input_files(
         "#id_document_cv", files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
     page.set_input_files(
         "#id_document_licence", files=[{"name": "licence.png", "mimeType": "image/png", "buffer": png_bytes()}]
     )
-    page.get_by_role("button", name="Submit application").click()
+    _continue(page)
+    assert _states(page) == [f"{name} Completed" for name in SECTIONS]
+    page.get_by_role("link", name="Check your answers", exact=True).click()
+    assert _serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="Change city", exact=True).click()
+    page.fill("#id_city", "Galveston")
+    _continue(page)
+    assert (
+        page.get_by_role("heading", level=1).text_content() == "Check your answers before submitting your application"
+    )
+    expect(page.locator(".summary-list-value", has_text="Galveston")).to_be_visible()
+    page.get_by_label("I have read the privacy notice above and agree to it.").check()
+    _continue(page, "Submit application")
 
     page.wait_for_url(re.compile(r".*/apply/received/$"))
     reference = f"NMT-I-{timezone.localdate().year}-00001"
-    assert page.locator("#reference").text_content() == reference
+    assert page.locator(".confirmation-panel #reference").text_content() == reference
     assert page.get_by_role("heading", level=1).text_content() == "Thank you: we have received your application"
+    assert _serious_accessibility_violations(page) == []
     application = Application.objects.get()
-    assert (application.reference, application.status) == (reference, Status.SUBMITTED)
+    assert (application.reference, application.status, application.city) == (reference, Status.SUBMITTED, "Galveston")
     assert sorted(application.documents.values_list("original_name", flat=True)) == ["cv.pdf", "licence.png"]
 
 
-def test_an_incomplete_form_comes_back_with_the_errors_first_and_nothing_typed_lost(page):
+def test_a_section_with_errors_comes_back_with_the_errors_first_and_nothing_typed_lost(page):
     make_phase_one()
-    page.goto("/apply/individual/")
-    _fill_in(page)
-    page.fill("#id_city", "")
-    page.set_input_files(
-        "#id_document_cv", files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
-    )
+    page.goto("/apply/individual/sections/program/")
+    page.get_by_label("NMT Phase I", exact=True).check()
+    _continue(page)
+    page.fill("#id_full_name", "Dana Whitfield")
+    page.fill("#id_email", "dana@example")
 
-    page.get_by_role("button", name="Submit application").click()
+    _continue(page)
 
     summary = page.locator("#form-errors")
     expect(summary).to_be_focused()  # the page's script moves the focus there once it has loaded
-    assert page.evaluate("document.activeElement.id") == "form-errors"
-    assert "City: Enter the city or town." in summary.text_content()
-    assert "please choose your documents again" in summary.text_content()
+    assert " ".join(summary.inner_text().split()) == (
+        "Please correct the 3 fields marked below Email: Enter an email address in the correct format, like "
+        "name@example.org. Country: Choose a country. City: Enter the city or town."
+    )
     assert page.input_value("#id_full_name") == "Dana Whitfield"
-    assert page.is_checked("#id_populations_3")
-    assert Application.objects.count() == 0
+    assert page.input_value("#id_email") == "dana@example"
+    assert Application.objects.get().full_name == ""
 
 
 def test_applicant_answers_an_information_request_on_the_status_page(page, live_server):
@@ -119,7 +151,16 @@ def test_applicant_finishes_a_saved_draft_through_the_private_link(page):
     make_document(draft, kind="licence", name="licence.pdf")
 
     page.goto(f"/apply/resume/{make_token(draft, salt=DRAFT_SALT)}/")
-    assert page.input_value("#id_full_name") == "Dana Whitfield"
+    page.wait_for_url(re.compile(r".*/apply/individual/$"))
+    assert _states(page) == [
+        "Program Completed",
+        "About you In progress",
+        "Licence or credential Completed",
+        "Practice Completed",
+        "Motivation Completed",
+        "Documents Completed",
+    ]
+    page.get_by_role("link", name="Documents", exact=True).click()
     # The documents the draft keeps are listed as kept, each with a box to remove it.
     kept = page.locator("#div_id_remove_documents li")
     assert [" ".join(text.split()).split(" (")[0] for text in kept.all_inner_texts()] == [
@@ -128,9 +169,14 @@ def test_applicant_finishes_a_saved_draft_through_the_private_link(page):
     ]
     assert page.get_by_label("Remove cv.pdf").is_visible()
     assert not page.get_by_label("Remove cv.pdf").is_checked()
+    page.get_by_role("link", name="Back to the task list", exact=True).click()
+    page.get_by_role("link", name="About you", exact=True).click()
+    assert page.input_value("#id_full_name") == "Dana Whitfield"
     page.fill("#id_city", "Houston")
+    _continue(page)
+    page.get_by_role("link", name="Check your answers", exact=True).click()
     page.get_by_label("I have read the privacy notice above and agree to it.").check()
-    page.get_by_role("button", name="Submit application").click()
+    _continue(page, "Submit application")
 
     page.wait_for_url(re.compile(r".*/apply/received/$"))
     draft.refresh_from_db()

@@ -110,6 +110,7 @@ ROUND_PAGES = {
     "faq": lambda: "/faq/",
     "certification": lambda: "/certification/",
     "individual application": lambda: "/apply/individual/",
+    "individual application's first section": lambda: "/apply/individual/sections/program/",
     "site application": lambda: "/apply/site/",
     "status page with a request for information": lambda: (
         f"/applications/{make_token(make_application(status=Status.INFO_REQUESTED))}/"
@@ -228,12 +229,22 @@ def test_contact_form_completed_by_keyboard_alone(page, starter_content):
     assert Inquiry.objects.get().message == "Hello from the keyboard."
 
 
+def _save_and_continue_by_keyboard(page, next_url):
+    tab_to(page, "button[value='continue']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(next_url)
+
+
 def test_individual_application_completed_by_keyboard_alone(page, starter_content):
     page.goto("/apply/individual/")
 
+    tab_to(page, "a[aria-describedby='task-status-program']")  # the task list's first section
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/apply/individual/sections/program/")
     tab_to(page, "input[name='program']")
     page.keyboard.press("Space")  # NMT Phase I, the first in its group
     assert page.is_checked("#id_program_0")
+    _save_and_continue_by_keyboard(page, "**/sections/about-you/")
     for selector, text in [
         ("#id_full_name", "Dana Whitfield"),
         ("#id_email", "dana@example.org"),
@@ -244,28 +255,42 @@ def test_individual_application_completed_by_keyboard_alone(page, starter_conten
     tab_to(page, "#id_country")
     page.keyboard.type("United States of")  # type-ahead in the closed menu
     assert page.input_value("#id_country") == "US"
+    tab_to(page, "#id_city")
+    page.keyboard.type("Houston")
+    _save_and_continue_by_keyboard(page, "**/sections/credential/")
     for selector, text in [
-        ("#id_city", "Houston"),
         ("#id_profession", "Clinical psychologist"),
         ("#id_credential_type", "Licensed psychologist"),
         ("#id_credential_issuer", "Texas State Board"),
-        ("#id_years_of_practice", "8"),
     ]:
         tab_to(page, selector)
         page.keyboard.type(text)
+    _save_and_continue_by_keyboard(page, "**/sections/practice/")
+    tab_to(page, "#id_years_of_practice")
+    page.keyboard.type("8")
     tab_to(page, "#id_populations_0")
     page.keyboard.press("Space")  # Children
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Space")  # Families
+    _save_and_continue_by_keyboard(page, "**/sections/motivation/")
     tab_to(page, "#id_motivation")
     page.keyboard.type("I work with children who have experienced trauma.")
     tab_to(page, "#id_heard_about")
     page.keyboard.press("ArrowDown")
+    _save_and_continue_by_keyboard(page, "**/sections/documents/")
     # The file chooser cannot be driven from the keyboard headless; the inputs are still tab stops.
     for selector, name in [("#id_document_cv", "cv.pdf"), ("#id_document_licence", "licence.pdf")]:
         page.set_input_files(selector, files=[{"name": name, "mimeType": "application/pdf", "buffer": pdf_bytes()}])
+    _save_and_continue_by_keyboard(page, "**/apply/individual/")
+    tab_to(page, "a[href='/apply/individual/check/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/apply/individual/check/")
+    tab_to(page, "a[href='/apply/individual/sections/about-you/?return=check']")  # a change link, then back
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sections/about-you/?return=check")
+    _save_and_continue_by_keyboard(page, "**/apply/individual/check/")
     tab_to(page, "#id_consent_privacy")
     page.keyboard.press("Space")
     tab_to(page, "button[value='submit']")

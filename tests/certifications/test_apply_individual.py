@@ -6,7 +6,14 @@ import pytest
 from django.utils import timezone
 
 from apps.certifications.models import Application, ApplicationDocument, ApplicationEvent, Status
-from tests.factories import individual_form_data, make_phase_one, make_program, private_files, stored_bytes
+from tests.factories import (
+    individual_form_data,
+    journey_pages,
+    make_phase_one,
+    make_program,
+    private_files,
+    stored_bytes,
+)
 from tests.files import (
     bomb_png_bytes,
     broken_pdf_bytes,
@@ -24,6 +31,8 @@ from tests.html import elements, labels, text_of
 pytestmark = pytest.mark.django_db
 
 URL = "/apply/individual/"
+# The first section's page: where the blank form of the journey starts.
+SECTION = "/apply/individual/sections/program/"
 YEAR = timezone.localdate().year
 
 
@@ -33,23 +42,25 @@ def _files(**overrides):
     return {k: v for k, v in files.items() if v is not None}
 
 
-def test_form_renders_labelled_fields_in_sections(client):
+def test_each_section_page_renders_its_labelled_fields(client):
     program = make_phase_one()
 
-    html = client.get(URL).content.decode()
+    pages = journey_pages(client, individual_form_data(program, **_files()))
 
-    assert [text for _, _, text in elements(html, "legend")] == [
-        "Program",
+    assert {slug: [text for _, _, text in elements(html, "h1")] for slug, html in pages.items()} == {
+        "program": ["Program"],
+        "about-you": ["About you"],
+        "credential": ["Licence or credential"],
+        "practice": ["Practice"],
+        "motivation": ["Motivation"],
+        "documents": ["Documents"],
+        "check": ["Check your answers before submitting your application"],
+    }
+    assert [text for html in pages.values() for _, _, text in elements(html, "legend")] == [
         "Program or level*",
-        "About you",
-        "Licence or credential",
-        "Practice",
         "Populations served*",
-        "Motivation",
-        "Documents",
-        "Privacy and the registry",
     ]
-    found = labels(html)
+    found = {k: v for html in pages.values() for k, v in labels(html).items()}
     assert found["id_full_name"] == "Full name*"
     assert found["id_email"] == "Email*"
     assert found["id_credential_type"] == "Type of licence or credential*"
@@ -61,20 +72,23 @@ def test_form_renders_labelled_fields_in_sections(client):
     assert found["id_consent_privacy"] == "I have read the privacy notice above and agree to it.*"
     assert found["id_program_0"] == "NMT Phase I"
     assert found["id_populations_0"] == "Children"
-    assert elements(html, "input", name="email")[0][1]["autocomplete"] == "email"
-    assert elements(html, "input", name="full_name")[0][1]["autocomplete"] == "name"
-    assert elements(html, "select", name="country")[0][1]["autocomplete"] == "country"
-    assert elements(html, "input", name="other_documents")[0][1]["multiple"] is None
-    assert elements(html, "input", name="document_cv")[0][1]["accept"] == (
+    about, documents = pages["about-you"], pages["documents"]
+    assert elements(about, "input", name="email")[0][1]["autocomplete"] == "email"
+    assert elements(about, "input", name="full_name")[0][1]["autocomplete"] == "name"
+    assert elements(about, "select", name="country")[0][1]["autocomplete"] == "country"
+    assert elements(documents, "input", name="other_documents")[0][1]["multiple"] is None
+    assert elements(documents, "input", name="document_cv")[0][1]["accept"] == (
         "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
     )
-    assert text_of(html, "div", id="id_document_licence_helptext") == (
+    assert text_of(documents, "div", id="id_document_licence_helptext") == (
         "Required for NMT Phase I. PDF, JPEG or PNG, at most 10.0 MB."
     )
-    assert len(elements(html, "input", type="hidden", name="submission_key")) == 1
-    assert [a["value"] for _, a, _ in elements(html, "button", type="submit")] == ["submit", "draft"]
-    assert 'name="csrfmiddlewaretoken"' in html
-    assert f'"{program.pk}": {{"document_cv": "required"' in html  # the script's data, via json_script
+    for html in pages.values():
+        assert len(elements(html, "input", type="hidden", name="submission_key")) == 1
+        assert 'name="csrfmiddlewaretoken"' in html
+    assert [a["value"] for _, a, _ in elements(pages["program"], "button", type="submit")] == ["continue"]
+    assert [a["value"] for _, a, _ in elements(pages["motivation"], "button", type="submit")] == ["continue", "later"]
+    assert [a["value"] for _, a, _ in elements(pages["check"], "button", type="submit")] == ["submit"]
 
 
 def test_only_open_individual_programs_are_offered_and_one_can_be_preselected(client):
@@ -83,7 +97,7 @@ def test_only_open_individual_programs_are_offered_and_one_can_be_preselected(cl
     make_program(name="Closed level", slug="closed", is_open=False)
     make_program(name="Site", slug="site", kind="site")
 
-    html = client.get(f"{URL}?program=nmt-mentor").content.decode()
+    html = client.get(f"{SECTION}?program=nmt-mentor").content.decode()
 
     radios = elements(html, "input", name="program")
     assert [a["value"] for _, a, _ in radios] == [str(phase_one.pk), str(mentor.pk)]
@@ -398,13 +412,13 @@ def test_the_form_page_queries_do_not_grow_with_the_number_of_programs(client, s
     make_phase_one()
     client.get("/")  # warm the cached site settings
     with django_assert_max_num_queries(8) as small:
-        html = client.get(URL).content.decode()
+        html = client.get(SECTION).content.decode()
     assert len(elements(html, "input", name="program")) == 1
 
     for n in range(10):
         make_phase_one(name=f"Level {n}", slug=f"level-{n}")
     with django_assert_max_num_queries(8) as large:
-        html = client.get(URL).content.decode()
+        html = client.get(SECTION).content.decode()
 
     assert len(elements(html, "input", name="program")) == 11
     assert len(large) == len(small) > 0

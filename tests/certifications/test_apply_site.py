@@ -4,7 +4,14 @@ import pytest
 from django.utils import timezone
 
 from apps.certifications.models import Application, ApplicationDocument, Status
-from tests.factories import individual_form_data, make_phase_one, make_site_program, private_files, site_form_data
+from tests.factories import (
+    individual_form_data,
+    journey_pages,
+    make_phase_one,
+    make_site_program,
+    private_files,
+    site_form_data,
+)
 from tests.files import bomb_png_bytes, encrypted_pdf_bytes, exe_bytes, pdf_bytes, png_bytes, upload
 from tests.html import elements, labels
 
@@ -23,26 +30,29 @@ def _files(**overrides):
     return {k: v for k, v in files.items() if v is not None}
 
 
-def test_form_renders_the_site_sections_and_fields(client):
-    make_site_program(order=10)
+def test_each_site_section_page_renders_its_fields(client):
+    program = make_site_program(order=10)
     make_site_program(name="NME Site Certification (education)", slug="nme-site", order=20)
     make_phase_one()
 
-    html = client.get(URL).content.decode()
+    pages = journey_pages(client, site_form_data(program, **_files()), kind="site")
 
-    assert [text for _, _, text in elements(html, "legend")] == [
+    assert [text for html in pages.values() for _, _, text in elements(html, "h1")] == [
         "Program",
-        "Certification*",
         "Organisation",
         "Address",
         "Site coordinator",
         "Executive sponsor",
         "Services",
-        "Populations served*",
         "Documents",
-        "Privacy and the partner map",
+        "Check your answers before submitting your application",
     ]
-    found = labels(html)
+    assert [text for html in pages.values() for _, _, text in elements(html, "legend")] == [
+        "Certification*",
+        "Populations served*",
+    ]
+    found = {k: v for html in pages.values() for k, v in labels(html).items()}
+    html = "".join(pages.values())
     assert found["id_program_0"] == "NMT Site Certification"
     assert found["id_program_1"] == "NME Site Certification (education)"
     assert "id_program_2" not in found  # the individual program is not offered here

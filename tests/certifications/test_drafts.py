@@ -87,15 +87,14 @@ def test_a_draft_still_needs_a_valid_email_and_well_formed_fields(client, fields
     assert Application.objects.count() == 0
 
 
-def test_the_form_says_that_saving_a_draft_needs_the_email_and_the_program(client):
+def test_the_start_page_says_that_answers_are_saved_and_the_link_emailed(client):
     make_phase_one()
 
     html = client.get(URL).content.decode()
 
     assert (
-        "<strong>Save and continue later</strong> keeps what you have entered, with any valid documents, and "
-        "emails you a private link to finish within 30 days; to save, only your email address and the program "
-        "are needed."
+        "Your answers are saved each time you continue, and once you give your email address we email you a "
+        "private link to finish within 30 days, on any device."
     ) in html
 
 
@@ -109,7 +108,8 @@ def test_the_draft_saved_page_says_where_the_link_went_and_offers_to_continue(cl
     assert text_of(html, "h1") == "Your draft is saved"
     continue_link = elements(html, "a", class_="btn btn-primary")[0][1]["href"]
     assert continue_link.startswith("/apply/resume/")
-    assert client.get(continue_link).status_code == 200
+    assert client.get(continue_link)["Location"] == URL
+    assert client.get(URL).status_code == 200
     assert response["Cache-Control"] == "private, no-store"
 
 
@@ -123,17 +123,21 @@ def test_a_draft_keeps_its_valid_documents(client):
     assert len(private_files()) == 1
 
 
-def test_resuming_shows_the_form_filled_in_with_the_documents_already_uploaded(client):
+def test_resuming_shows_each_section_filled_in_with_the_documents_already_uploaded(client):
     program = make_phase_one()
     draft = _make_draft(program)
     cv = make_document(draft, kind="cv", name="Dana CV.pdf")
 
     response = client.get(_resume_path(draft))
 
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert elements(html, "input", name="full_name")[0][1]["value"] == "Dana Whitfield"
-    assert elements(html, "input", name="submission_key")[0][1]["value"] == str(draft.submission_key)
+    assert (response.status_code, response["Location"]) == (302, URL)
+    assert response["Referrer-Policy"] == "strict-origin"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Robots-Tag"] == "noindex"
+    about = client.get("/apply/individual/sections/about-you/").content.decode()
+    assert elements(about, "input", name="full_name")[0][1]["value"] == "Dana Whitfield"
+    assert elements(about, "input", name="submission_key")[0][1]["value"] == str(draft.submission_key)
+    html = client.get("/apply/individual/sections/documents/").content.decode()
     # Listed as kept with the draft, each with a way to remove it: not as a list of pending uploads.
     assert text_of(html, "h2", id="kept-documents-heading") == "Kept with your draft"
     assert [text for _, _, text in elements(html, "li", class_="kept-document")] == [
@@ -141,11 +145,36 @@ def test_resuming_shows_the_form_filled_in_with_the_documents_already_uploaded(c
     ]
     assert labels(html)["id_remove_documents_0"] == "Remove Dana CV.pdf"
     assert elements(html, "input", name="remove_documents")[0][1]["value"] == str(cv.pk)
-    assert "You are continuing your saved draft." in html
-    assert "Saving again needs your email address and the program." in html
-    assert response["Referrer-Policy"] == "strict-origin"
-    assert response["Cache-Control"] == "private, no-store"
-    assert response["X-Robots-Tag"] == "noindex"
+    assert "Documents you have already uploaded are kept with your application: you need not choose them again." in (
+        html
+    )
+
+
+def test_a_kept_document_can_be_removed_on_the_documents_page(client, django_capture_on_commit_callbacks):
+    program = make_phase_one()
+    draft = _make_draft(program)
+    cv = make_document(draft, kind="cv", name="cv.pdf")
+    extra = make_document(draft, kind="other", name="extra.pdf")
+    client.get(_resume_path(draft))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/apply/individual/sections/documents/",
+            {
+                "submission_key": str(draft.submission_key),
+                "action": "continue",
+                "remove_documents": [str(extra.pk)],
+                "document_licence": upload("licence.png", png_bytes()),
+            },
+        )
+
+    assert response["Location"] == URL  # every section complete
+    assert sorted(draft.documents.values_list("kind", "original_name")) == [
+        ("cv", "cv.pdf"),
+        ("licence", "licence.png"),
+    ]
+    assert extra.file.name not in private_files()
+    assert cv.file.name in private_files()
 
 
 def test_submitting_an_incomplete_draft_is_refused_and_changes_nothing(client):

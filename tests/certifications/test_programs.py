@@ -132,8 +132,8 @@ def test_starter_programs_never_come_back_or_overwrite_staff_edits(starter_conte
 
 
 def test_starter_programs_fill_the_forms(client, starter_content):
-    individual = client.get("/apply/individual/").content.decode()
-    site = client.get("/apply/site/").content.decode()
+    individual = client.get("/apply/individual/sections/program/").content.decode()
+    site = client.get("/apply/site/sections/program/").content.decode()
 
     assert [t for _, a, t in elements(individual, "label") if a.get("for", "").startswith("id_program_")] == [
         "NMT Phase I",
@@ -157,7 +157,9 @@ def test_certification_pages_contain_no_inline_script_or_style(client):
     urls = [
         "/certification/",
         "/apply/individual/",
+        "/apply/individual/sections/program/",
         "/apply/site/",
+        "/apply/site/sections/program/",
         "/status/",
         f"/applications/{make_token(application)}/",
     ]

@@ -10,10 +10,27 @@ import pytest
 from apps.certifications import sample
 from apps.certifications.models import Application, Kind
 from apps.certifications.resources import ApplicationResource
-from apps.certifications.sections import MESSAGES, all_field_names, label, questions_of, section_of, sections_of
+from apps.certifications.sections import (
+    MESSAGES,
+    all_field_names,
+    label,
+    questions_of,
+    section_of,
+    sections_of,
+    tasks_of,
+)
 from apps.certifications.tokens import make_token
 from apps.core.roles import REVIEWERS
-from tests.factories import make_application, make_phase_one, make_site_program, make_staff
+from tests.factories import (
+    individual_form_data,
+    journey_pages,
+    make_application,
+    make_phase_one,
+    make_site_program,
+    make_staff,
+    site_form_data,
+)
+from tests.files import pdf_bytes, png_bytes, upload
 from tests.html import control_names, elements, text_of
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +41,19 @@ DOCUMENT_INPUTS = {
     Kind.INDIVIDUAL: ["document_cv", "document_licence", "document_training_certificate", "other_documents"],
     Kind.SITE: ["document_organisation_chart", "document_letter_of_support", "other_documents"],
 }
+
+
+def individual_files():
+    return {"document_cv": upload("cv.pdf", pdf_bytes()), "document_licence": upload("licence.png", png_bytes())}
+
+
+def site_files():
+    return {
+        "document_organisation_chart": upload("chart.png", png_bytes()),
+        "document_letter_of_support": upload("support.pdf", pdf_bytes()),
+    }
+
+
 DJANGO_DEFAULTS = {
     "This field is required.",
     "Enter a valid email address.",
@@ -123,19 +153,36 @@ def test_messages_are_given_for_declared_fields_only():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_form_has_one_fieldset_per_section_with_its_fields_in_order(client, kind):
-    _program(kind)
+def test_each_section_has_its_own_page_with_its_fields_in_order(client, kind):
+    program = _program(kind)
+    data = individual_form_data(program, **individual_files()) if kind == Kind.INDIVIDUAL else None
+    data = data or site_form_data(program, **site_files())
 
-    html = client.get(FORM_URL[kind]).content.decode()
+    pages = journey_pages(client, data, kind=kind)
 
-    fieldsets = control_names(html, "fieldset", class_="form-section")
-    assert [attrs["id"] for attrs, _ in fieldsets] == [section.slug for section in sections_of(kind)]
-    for (attrs, names), section in zip(fieldsets, sections_of(kind), strict=True):
-        assert text_of(html, "fieldset", id=attrs["id"]).startswith(section.heading)
-        assert names == (DOCUMENT_INPUTS[kind] if section.documents else section.field_names)
-    every_name = [name for _, names in fieldsets for name in names]
+    assert list(pages) == [section.slug for section in tasks_of(kind)] + ["check"]
+    every_name = []
+    for section in sections_of(kind):
+        html = pages["check" if section.declaration else section.slug]
+        [(_, names)] = control_names(html, "form", id="application-form")
+        fields = [name for name in names if name not in {"csrfmiddlewaretoken", "submission_key"}]
+        expected = DOCUMENT_INPUTS[kind] if section.documents else section.field_names
+        assert fields == expected
+        assert len(elements(html, "input", name="submission_key")) == 1
+        if not section.declaration:
+            assert text_of(html, "h1") == section.heading
+        every_name.extend(fields)
     assert len(every_name) == len(set(every_name))  # each field in exactly one section
-    assert len(elements(html, "input", name="submission_key")) == 1
+
+
+def test_the_one_page_form_still_has_one_fieldset_per_section(client):
+    # What a page open from before the journey posts: the same form, every section in a fieldset.
+    from apps.certifications.forms import APPLICATION_FORMS
+
+    program = make_phase_one()
+    form = APPLICATION_FORMS[Kind.INDIVIDUAL](programs=[program])
+
+    assert [fieldset.css_id for fieldset in form.helper.layout] == [s.slug for s in sections_of(Kind.INDIVIDUAL)]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -181,9 +228,10 @@ def test_a_malformed_answer_is_told_what_to_enter_at_its_field(client, kind, fie
 
 
 def test_the_form_words_a_question_its_own_way_only_where_the_declaration_says(client):
-    make_site_program()
+    program = make_site_program()
 
-    site = client.get("/apply/site/").content.decode()
+    pages = journey_pages(client, site_form_data(program, **site_files()), kind="site")
+    site = "".join(pages.values())
 
     labels = {attrs["for"]: text for _, attrs, text in elements(site, "label") if "for" in attrs}
     # Declared for the site's form: whose email, and the consent as a sentence.

@@ -23,6 +23,7 @@ from tests.factories import (
     make_publication,
     make_registration,
     make_site_program,
+    section_post,
     site_form_data,
 )
 from tests.files import pdf_bytes, png_bytes, upload
@@ -155,6 +156,10 @@ def form_posts(world):
             ),
         ),
         "resume": (world.draft_path, individual_form_data(world.program, **individual_files())),
+        "section": (
+            "/apply/individual/sections/program/",
+            section_post(individual_form_data(world.program), "program"),
+        ),
         "withdraw": (world.status_path, {"action": "withdraw", "confirm": "on", "reason": ""}),
         "answer": (
             world.status_path,
@@ -169,7 +174,7 @@ def form_posts(world):
     }
 
 
-FORMS = ["contact", "individual", "site", "resume", "withdraw", "answer", "lookup", "register", "cancel"]
+FORMS = ["contact", "individual", "site", "resume", "section", "withdraw", "answer", "lookup", "register", "cancel"]
 
 
 def written_state():

@@ -142,7 +142,8 @@ GET_URLS = {
     "certification": (lambda: "/certification/", 200),
     "apply individual": (lambda: "/apply/individual/", 200),
     "apply site": (lambda: "/apply/site/", 200),
-    "resume a draft": (lambda: f"/apply/resume/{_draft_token()}/", 200),
+    "apply section": (lambda: "/apply/individual/sections/program/", 200),
+    "resume a draft": (lambda: f"/apply/resume/{_draft_token()}/", 302),  # to its task list
     "draft saved": (lambda: "/apply/saved/", 200),
     "confirmation": (lambda: "/apply/received/", 200),
     **{

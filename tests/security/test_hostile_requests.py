@@ -128,6 +128,7 @@ HEAD_PATHS = {
     "programs": lambda w: "/certification/",
     "apply-individual": lambda w: "/apply/individual/",
     "apply-site": lambda w: "/apply/site/",
+    "apply-section": lambda w: "/apply/individual/sections/program/",
     "resume": lambda w: w.draft_path,
     "status": lambda w: w.status_path,
     "lookup": lambda w: "/status/",
@@ -158,9 +159,10 @@ def test_head_answers_like_get_without_a_body_and_changes_nothing(world, client,
 
     head = client.head(path)
 
-    assert head.status_code == client.get(path).status_code == 200
+    assert head.status_code == (302 if name == "resume" else 200)  # a draft's link opens its task list
     assert head.content == b""
     assert written_state() == state
+    assert client.get(path).status_code == head.status_code
 
 
 # PRIVATE LINKS: tampered, swapped between kinds, or for another object: 404; expired: 410

@@ -175,10 +175,15 @@ def test_markup_in_a_saved_draft_comes_back_escaped_in_the_form_that_resumes_it(
     assert response.status_code == 302
     draft = Application.objects.get(status=Status.DRAFT)
     assert_not_markup(page(client, "/apply/saved/"), payload)
-    resume = page(client, f"/apply/resume/{make_token(draft, salt=DRAFT_SALT)}/")
-    assert_escaped(resume, payload)
-    assert [a["value"] for _, a, _ in elements(resume, "input", name="full_name")] == [payload]
-    assert [text for _, _, text in elements(resume, "textarea", name="motivation")] == [payload]
+    assert client.get(f"/apply/resume/{make_token(draft, salt=DRAFT_SALT)}/")["Location"] == "/apply/individual/"
+    tasks = page(client, "/apply/individual/")
+    about = page(client, "/apply/individual/sections/about-you/")
+    motivation = page(client, "/apply/individual/sections/motivation/")
+    for html in (tasks, about, motivation):
+        assert_not_markup(html, payload)
+    assert_escaped(about, payload)
+    assert [a["value"] for _, a, _ in elements(about, "input", name="full_name")] == [payload]
+    assert [text for _, _, text in elements(motivation, "textarea", name="motivation")] == [payload]
     [email] = mailoutbox
     assert_plain_text_email(email, payload)
 

@@ -66,7 +66,8 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
     """What both application forms share: the questions of sections.py, program choice, documents, drafts.
 
     `draft=True` relaxes every requirement but DRAFT_FIELDS. `programs` are the open programs of the
-    form's kind with their documents prefetched.
+    form's kind with their documents prefetched. `section` (a slug of sections.py) makes it the form
+    of that one section's page: its fields only, and the draft's program deciding its documents.
     """
 
     kind = None
@@ -76,22 +77,29 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
     program = ProgramChoiceField(queryset=Program.objects.none(), empty_label=None)
     populations = forms.MultipleChoiceField(choices=Population.choices, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, programs, draft=False, **kwargs):
+    def __init__(self, *args, programs, draft=False, section=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_draft = draft
         self.programs = list(programs)
         self.sections = sections_of(self.kind)
+        if section is not None:
+            self.sections = [s for s in self.sections if s.slug == section]
         self.instance.kind = self.kind
         self.fields["program"].queryset = Program.objects.open().filter(kind=self.kind)
         # The radio buttons list the programs already fetched, instead of querying again.
         self.fields["program"].choices = [(p.pk, p.name) for p in self.programs]
         self.fields["country"].choices = [("", "Choose a country"), *countries]
         self.fields["phone"].validators.append(phone_validator)
+        self.adjust_fields()
         self.stored_documents = list(self.instance.documents.all()) if self.instance.pk else []
         self.add_document_fields()
         self._ask_questions()
+        names = ["submission_key", *(name for section in self.sections for name in self.names_in(section))]
+        if section is not None:
+            for name in set(self.fields) - set(names):
+                del self.fields[name]
         # Fields in page order, so that the error summary lists them as the page does.
-        self.order_fields(["submission_key", *(name for section in self.sections for name in self.names_in(section))])
+        self.order_fields(names)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -108,6 +116,9 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
             field.required = question.required and (not self.is_draft or question.name in DRAFT_FIELDS)
             field.error_messages.update(error_messages(question.name, getattr(field, "max_length", None)))
 
+    def adjust_fields(self):
+        """What one kind's fields need beyond sections.py (a range, the empty choice's words)."""
+
     def names_in(self, section):
         return self.document_field_names() if section.documents else section.field_names
 
@@ -116,19 +127,30 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
         program = self.cleaned_data["program"]
         return next((p for p in self.programs if p.pk == program.pk), program)
 
+    @property
+    def is_section(self):
+        """The form of one section's page (whose heading is the page's h1, not a legend)."""
+        return len(self.sections) == 1
+
     def clean(self):
         cleaned_data = super().clean()
-        self.clean_documents(cleaned_data)
+        self.new_documents, self.documents_to_remove = [], []
+        if "other_documents" in self.fields:
+            self.clean_documents(cleaned_data)
         return cleaned_data
 
     def get_layout(self):
-        """One fieldset per section of sections.py, its slug as the fieldset's id."""
+        """One fieldset per section of sections.py, its slug as the fieldset's id; a section's own
+        page has the section's heading as its h1, so its questions stand without a fieldset."""
         parts = []
         for section in self.sections:
             if section.documents:
                 parts.append(self.documents_fieldset(section))
                 continue
             notice = [HTML(f'{{% include "{section.notice}" %}}')] if section.notice else []
+            if self.is_section:
+                parts.extend([*notice, *section.field_names])
+                continue
             parts.append(
                 Fieldset(section.heading, *notice, *section.field_names, css_class="form-section", css_id=section.slug)
             )
@@ -143,8 +165,7 @@ class IndividualApplicationForm(ApplicationForm):
         fields = [question.name for question in questions_of(Kind.INDIVIDUAL)]
         widgets = WIDGETS
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def adjust_fields(self):
         self.fields["years_of_practice"].validators.append(MaxValueValidator(70))
         self.fields["heard_about"].choices = [("", "Choose one (optional)"), *HeardAbout.choices]
 
@@ -157,10 +178,12 @@ class SiteApplicationForm(ApplicationForm):
         fields = [question.name for question in questions_of(Kind.SITE)]
         widgets = WIDGETS
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def adjust_fields(self):
         self.fields["staff_to_train"].validators.append(MinValueValidator(1))
         self.fields["organisation_type"].choices = [
             ("", "Choose a type"),
             *self.fields["organisation_type"].choices[1:],
         ]
+
+
+APPLICATION_FORMS = {Kind.INDIVIDUAL: IndividualApplicationForm, Kind.SITE: SiteApplicationForm}

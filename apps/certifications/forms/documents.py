@@ -1,7 +1,7 @@
 """The document inputs of the application forms: which kinds a form offers, what each program
 requires, the documents a draft keeps, and every file checked before anything is stored."""
 
-from crispy_forms.layout import HTML, Fieldset
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -56,13 +56,26 @@ class DocumentsMixin:
     """The documents section of an ApplicationForm: a file input per kind an open program asks for,
     one input for other documents, and a resumed draft's kept documents, each of which can be removed.
 
-    Reads the form's `kind`, `programs`, `is_draft` and `stored_documents`. `clean_documents` sets
-    `new_documents` (checked files, not yet stored) and `documents_to_remove`.
+    Reads the form's `kind`, `programs`, `is_draft`, `is_section`, `instance` and `stored_documents`.
+    `clean_documents` sets `new_documents` (checked files, not yet stored) and `documents_to_remove`.
     """
 
+    @property
+    def section_program(self):
+        """On a section's page, the draft's program when it is open (None on the one-page form,
+        where the applicant chooses the program beside the documents)."""
+        if not self.is_section or not self.instance.program_id:
+            return None
+        return next((p for p in self.programs if p.pk == self.instance.program_id), None)
+
+    @property
+    def document_programs(self):
+        """The programs whose documents the inputs offer: the section's program, else every open one."""
+        return [self.section_program] if self.section_program else self.programs
+
     def document_kinds(self):
-        """The kinds with a file input: those any open program asks for (the CV for individuals)."""
-        kinds = {d.kind for p in self.programs for d in p.documents.all()} - {DocumentKind.OTHER}
+        """The kinds with a file input: those the programs ask for (the CV for individuals)."""
+        kinds = {d.kind for p in self.document_programs for d in p.documents.all()} - {DocumentKind.OTHER}
         if self.kind == Kind.INDIVIDUAL:
             kinds.add(DocumentKind.CV)
         return [kind for kind in DocumentKind.values if kind in kinds]
@@ -112,8 +125,9 @@ class DocumentsMixin:
     def _requirement_text(self, kind):
         if kind == DocumentKind.CV and self.kind == Kind.INDIVIDUAL:
             return "Required for every program."
-        required = [p.name for p in self.programs if kind in required_kinds(p)]
-        optional = [p.name for p in self.programs if any(d.kind == kind and not d.required for d in p.documents.all())]
+        programs = self.document_programs
+        required = [p.name for p in programs if kind in required_kinds(p)]
+        optional = [p.name for p in programs if any(d.kind == kind and not d.required for d in p.documents.all())]
         parts = []
         if required:
             parts.append(f"Required for {_join(required)}.")
@@ -160,7 +174,7 @@ class DocumentsMixin:
                 self.new_documents.append((kind, clean_upload(uploaded)))
             except ValidationError as error:
                 self.add_error(name, error)
-        program = cleaned_data.get("program")
+        program = cleaned_data.get("program") or self.section_program
         if program and not self.is_draft:
             have = {d.kind for d in kept} | {kind for _, kind, _ in uploads}
             for kind in sorted(required_kinds(program) - have):
@@ -169,15 +183,17 @@ class DocumentsMixin:
                     self.add_error(name, f"{program.name} asks for this document. Please choose a file.")
 
     def documents_fieldset(self, section):
+        """The section's inputs, in a fieldset on the one-page form; on the section's own page (whose
+        h1 is the heading) as they are."""
         kept = [HTML('{% include "certifications/includes/kept_documents.html" %}')] if self.stored_documents else []
-        return Fieldset(
-            section.heading,
+        parts = [
             HTML(
                 '<p class="form-text mb-3">PDF, JPEG or PNG only, at most 10 MB each. We decide the type '
                 "from the file’s content, not its name. Password-protected PDFs cannot be read.</p>"
             ),
             *kept,
             *self.document_fields,
-            css_class="form-section",
-            css_id=section.slug,
-        )
+        ]
+        if self.is_section:
+            return Layout(*parts)
+        return Fieldset(section.heading, *parts, css_class="form-section", css_id=section.slug)

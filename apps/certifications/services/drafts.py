@@ -16,8 +16,10 @@ from .documents import atomic_with_files, delete_files_on_commit, documents_stor
 from .errors import InvalidTransition
 
 
-def application_draft_save(*, application, documents=(), removed=()):
-    """Save a new or existing draft with its documents, and email the private link to continue it.
+def application_draft_save(*, application, documents=(), removed=(), send_link=True):
+    """Save a new or existing draft with its documents, and (`send_link`) email the private link
+    to continue it; the journey saves at every step but sends the link only when it is asked for
+    or the email address is new. A draft without an email address yet is saved without a link.
 
     `documents` are (kind, CleanFile) pairs, already validated; `removed` are stored documents of
     this draft to delete. All or nothing: if anything fails, no row is kept and no file stays in
@@ -26,6 +28,8 @@ def application_draft_save(*, application, documents=(), removed=()):
 
     def save(stored):
         draft = _draft_store(application, documents, removed, stored)
+        if not send_link or not draft.email:
+            return draft
         email_queue(
             to=[draft.email],
             template="certifications/email/application_draft_saved",

@@ -9,12 +9,14 @@ from .apply import (
     SiteApplyView,
 )
 from .documents import document_download
+from .journey import CheckView, SectionView
 from .registry import CertificateView, RegistryView, VerifyJsonView, VerifyLookupView, VerifyView
 from .status import LookupSentView, LookupView, StatusView
 
 __all__ = [
     "ApplicationReceivedView",
     "CertificateView",
+    "CheckView",
     "DraftSavedView",
     "IndividualApplyView",
     "LookupSentView",
@@ -22,6 +24,7 @@ __all__ = [
     "ProgramListView",
     "RegistryView",
     "ResumeView",
+    "SectionView",
     "SiteApplyView",
     "StatusView",
     "VerifyJsonView",

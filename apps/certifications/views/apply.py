@@ -1,26 +1,18 @@
-"""The programs page, the two application forms, drafts and the pages after a submission."""
+"""The programs page, the start of the two applications, drafts and the pages after a submission."""
 
 import uuid
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import IntegrityError
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import FormView, ListView, TemplateView
 
-from apps.core.page_cache import content_version, public_page
+from apps.core.page_cache import public_page
 from apps.core.ratelimits import ratelimit
 
-from ..forms import (
-    IndividualApplicationForm,
-    SiteApplicationForm,
-)
+from ..forms import APPLICATION_FORMS
 from ..models import Application, DocumentKind, Kind, Program, Status
 from ..schema import programs_schema
 from ..services import (
@@ -37,11 +29,19 @@ from ..tokens import (
 )
 from .common import (
     DRAFT_SESSION_KEY,
-    EARLIER_SESSION_KEY,
     SUBMITTED_SESSION_KEY,
     link_problem,
     private_page,
     private_page_with_forms,
+)
+from .journey import (
+    SUBMIT_AGAIN,
+    JourneyMixin,
+    earlier_application,
+    redirect_after,
+    remember_draft,
+    task_list,
+    task_list_url,
 )
 
 # PROGRAMS
@@ -78,73 +78,29 @@ class ProgramListView(ListView):
 # APPLICATION FORMS
 
 
-FORMS = {Kind.INDIVIDUAL: IndividualApplicationForm, Kind.SITE: SiteApplicationForm}
-# The button that confirms a second application for the same program and email.
-SUBMIT_AGAIN = "submit-again"
-
-
-def earlier_key(program_id, email):
-    """The session's key for an application: the program and a keyed digest of the email, so the
-    session never holds the address itself."""
-    digest = salted_hmac("certifications.earlier-application", email.strip().casefold(), algorithm="sha256")
-    return f"{program_id}:{digest.hexdigest()}"
-
-
 # Generous for a person correcting errors and saving drafts; a limit on anyone filling storage.
 @method_decorator(
     ratelimit(group="certifications:apply", key="ip", rate="30/h", method="POST", block=True), name="post"
 )
-class ApplyView(FormView):
-    """A new application (or, in ResumeView, a saved draft): "Submit" needs everything, "Save and
-    continue later" only a valid email. The form's hidden `submission_key` ties every POST to one
-    application, so a double click or a resubmitted POST never makes a second one.
+class ApplyView(JourneyMixin, FormView):
+    """/apply/<kind>/: its GET is the journey's task list (views/journey.py).
 
-    The blank form is the same for every visitor but for its CSRF token and submission key: the
-    template keeps the rest as a `{% cache %}` fragment, under the content version, and the form (with
-    the programs it lists) is built only when that fragment is rendered. Drafts and forms with
-    errors render whole."""
+    Its POST is the whole application in one request, as the one-page form sent it before the
+    journey (a page still open from then submits, and the resumed draft's form, ResumeView, too):
+    "Submit" needs everything, "Save and continue later" only a valid email. The form's hidden
+    `submission_key` ties every POST to one application, so a double click or a resubmitted POST
+    never makes a second one. A form with errors renders whole."""
 
     kind = None
     template_name = "certifications/application_form.html"
     http_method_names = ["get", "head", "post"]
     draft = None
 
-    @cached_property
-    def programs(self):
-        """Open programs of this kind; loaded only when the page is rendered or a form posted."""
-        return list(Program.objects.open().filter(kind=self.kind).prefetch_related("documents"))
-
     def get_form_class(self):
-        return FORMS[self.kind]
+        return APPLICATION_FORMS[self.kind]
 
     def get(self, request, *args, **kwargs):
-        if self.draft is not None or not settings.PUBLIC_PAGE_CACHE_SECONDS:
-            return super().get(request, *args, **kwargs) if self.programs else self.render_closed()
-        slugs = self.open_program_slugs()
-        if not slugs:
-            return self.render_closed()
-        context = self.get_context_data(
-            form=SimpleLazyObject(self.get_form),
-            submission_key=uuid.uuid4(),
-            # The fragment's lifetime and key; its program is one that exists, never whatever a link says.
-            fragment={
-                "seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
-                "program": self.chosen_slug(slugs),
-                "version": content_version(),
-            },
-        )
-        return self.render_to_response(context)
-
-    def open_program_slugs(self):
-        """The slugs of the open programs of this kind, in order, kept in the cache under the content
-        version like the fragment that they key (read from the database only when that is empty)."""
-        key = f"apply:open-programs:{self.kind}:{content_version()}"
-        return cache.get_or_set(key, lambda: [p.slug for p in self.programs], settings.PUBLIC_PAGE_CACHE_SECONDS)
-
-    def chosen_slug(self, slugs):
-        """The program the form starts with: the one named by ?program=, or the only one there is."""
-        slug = self.request.GET.get("program")
-        return slug if slug in slugs else (slugs[0] if len(slugs) == 1 else "")
+        return task_list(self)
 
     def post(self, request, *args, **kwargs):
         if not self.programs:
@@ -158,65 +114,45 @@ class ApplyView(FormView):
             raise BadRequest("The submission key belongs to another form.")
         if existing is not None and (self.draft is None or existing.pk == self.draft.pk):
             if existing.status != Status.DRAFT:
-                return self.redirect_for(existing)
+                return redirect_after(request, existing)
             self.draft = existing
         return super().post(request, *args, **kwargs)
 
     def get_initial(self):
         key = self.draft.submission_key if self.draft and self.draft.submission_key else uuid.uuid4()
-        initial = {"submission_key": key}
-        if self.draft is None:
-            slug = self.chosen_slug([p.slug for p in self.programs])
-            chosen = next((p for p in self.programs if p.slug == slug), None)
-            if chosen is not None:
-                initial["program"] = chosen.pk
-        return initial
+        return {"submission_key": key}
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["programs"] = self.programs
         kwargs["instance"] = self.draft
-        kwargs["draft"] = self.request.method == "POST" and self.request.POST.get("action") == "draft"
+        kwargs["draft"] = self.request.POST.get("action") == "draft"
         return kwargs
 
     def get_context_data(self, **kwargs):
-        """What the page needs besides the form; nothing here may build a lazy, blank form."""
         context = super().get_context_data(**kwargs)
         context.update(
             kind=self.kind,
-            second_confirmed=self.request.method == "POST" and self.second_confirmed,
+            second_confirmed=self.second_confirmed,
             resuming=self.draft is not None,
             draft_valid_days=DRAFT_MAX_AGE.days,
-            # Shown with the errors or the warning of a posted form, which then renders whole.
+            # Shown with the errors or the warning of a posted form.
             files_lost=bool(self.request.FILES),
+            submission_key=context["form"]["submission_key"].value(),
         )
-        if "submission_key" not in context:  # a draft, or a posted form: the key it already has
-            context["submission_key"] = context["form"]["submission_key"].value()
         return context
-
-    def earlier_application(self, form):
-        """The application this browser already submitted for the same program and email, while it
-        is still under way (not withdrawn or decided against); None otherwise or once confirmed."""
-        if form.is_draft or self.second_confirmed:
-            return None
-        key = earlier_key(form.cleaned_data["program"].pk, form.cleaned_data["email"])
-        public_id = self.request.session.get(EARLIER_SESSION_KEY, {}).get(key)
-        if public_id is None:
-            return None
-        earlier = Application.objects.submitted().select_related("program").filter(public_id=public_id).first()
-        if earlier is None or earlier.status in (Status.WITHDRAWN, Status.REJECTED):
-            return None
-        return earlier
 
     @property
     def second_confirmed(self):
         return self.request.POST.get("action") == SUBMIT_AGAIN or self.request.POST.get("second_application") == "yes"
 
     def form_valid(self, form):
-        if earlier := self.earlier_application(form):
-            # Back and submit again: say so and link to the first; the confirmation page shows it.
-            self.request.session[SUBMITTED_SESSION_KEY] = str(earlier.public_id)
-            return self.render_to_response(self.get_context_data(form=form, earlier=earlier))
+        if not form.is_draft and not self.second_confirmed:
+            earlier = earlier_application(self.request, form.cleaned_data["program"].pk, form.cleaned_data["email"])
+            if earlier is not None:
+                # Back and submit again: say so and link to the first; the confirmation page shows it.
+                self.request.session[SUBMITTED_SESSION_KEY] = str(earlier.public_id)
+                return self.render_to_response(self.get_context_data(form=form, earlier=earlier))
         application = form.instance
         if not application.submission_key:
             application.submission_key = form.cleaned_data["submission_key"]
@@ -228,29 +164,14 @@ class ApplyView(FormView):
             existing = Application.objects.filter(submission_key=form.cleaned_data["submission_key"]).first()
             if existing is None:
                 raise
-            return self.redirect_for(existing)
+            return redirect_after(self.request, existing)
         except ServiceError as error:
             current = Application.objects.filter(pk=application.pk).first() if application.pk else None
             if current is not None and current.status != Status.DRAFT:
-                return self.redirect_for(current)  # submitted meanwhile, from another click or tab
+                return redirect_after(self.request, current)  # submitted meanwhile, from another click or tab
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        return self.redirect_for(application)
-
-    def redirect_for(self, application):
-        """After a POST: the confirmation of a submitted application, or the "draft saved" page.
-        The session says which application, so no personal data goes into a URL."""
-        if application.status == Status.DRAFT:
-            self.request.session[DRAFT_SESSION_KEY] = str(application.public_id)
-            return redirect("certifications:apply-saved")
-        self.request.session[SUBMITTED_SESSION_KEY] = str(application.public_id)
-        earlier = self.request.session.get(EARLIER_SESSION_KEY, {})
-        earlier[earlier_key(application.program_id, application.email)] = str(application.public_id)
-        self.request.session[EARLIER_SESSION_KEY] = earlier
-        return redirect("certifications:apply-received")
-
-    def render_closed(self):
-        return TemplateResponse(self.request, "certifications/applications_closed.html", {"kind": self.kind})
+        return redirect_after(self.request, application)
 
 
 class IndividualApplyView(ApplyView):
@@ -263,7 +184,9 @@ class SiteApplyView(ApplyView):
 
 @method_decorator(private_page_with_forms, name="dispatch")
 class ResumeView(ApplyView):
-    """A draft reached through the private link emailed when it was saved."""
+    """A draft reached through the private link emailed when it was saved: the link makes it this
+    browser's application in progress and opens its task list. (A POST is the one-page form of a
+    draft resumed before the journey, still open in a browser.)"""
 
     def dispatch(self, request, *args, token, **kwargs):
         try:
@@ -276,6 +199,14 @@ class ResumeView(ApplyView):
         self.draft = draft
         self.kind = draft.kind
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        remember_draft(request, self.draft)
+        return redirect(task_list_url(self.kind))
+
+    def head(self, request, *args, **kwargs):
+        # A HEAD (a link checker's, a mail scanner's) changes nothing: no session is started.
+        return redirect(task_list_url(self.kind))
 
 
 @method_decorator(private_page, name="dispatch")

@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 
 SUBMITTED_SESSION_KEY = "certifications:submitted"
 DRAFT_SESSION_KEY = "certifications:draft"
+# The draft each kind's journey is working on in this browser: kind -> the application's public id.
+JOURNEY_SESSION_KEY = "certifications:journey"
 # What this browser submitted: "<program id>:<digest of the email>" -> the application's public id.
 EARLIER_SESSION_KEY = "certifications:submitted-by-program"
 
@@ -22,15 +24,19 @@ def private_page(view=None, *, referrer_policy="no-referrer"):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
-            response["Referrer-Policy"] = referrer_policy
-            response["Cache-Control"] = "private, no-store"
-            response["X-Robots-Tag"] = "noindex"
-            return response
+            return mark_private(view(request, *args, **kwargs), referrer_policy=referrer_policy)
 
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+def mark_private(response, *, referrer_policy="no-referrer"):
+    """The headers of `private_page`, for a view whose page is private only sometimes."""
+    response["Referrer-Policy"] = referrer_policy
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 private_page_with_forms = private_page(referrer_policy="strict-origin")

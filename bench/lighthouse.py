@@ -132,21 +132,25 @@ def below_target(report):
     return out
 
 
-def _tile_png():
+def _tile_png(size):
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.new("RGB", (256, 256), (229, 227, 223)).save(buffer, "PNG")
+    Image.new("RGB", (size, size), (229, 227, 223)).save(buffer, "PNG")
     return buffer.getvalue()
 
 
 @contextmanager
-def tile_server(port=TILE_PORT):
-    """A map tile server on loopback answering every tile with one grey PNG; yields MAP_TILE_URL."""
-    tile = _tile_png()
+def tile_server(port=TILE_PORT, *, retina=False):
+    """A map tile server on loopback answering every tile with one grey PNG; yields MAP_TILE_URL.
+    With `retina`, the URL has Leaflet's {r}, which is "@2x" on a screen of more than one device
+    pixel per CSS pixel, and those tiles are 512 px, as a provider of high-resolution tiles serves
+    them; otherwise every tile is 256 px, as OpenStreetMap's (MAP_TILE_URL's default)."""
+    tiles = {False: _tile_png(256), True: _tile_png(512)}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            tile = tiles[self.path.endswith("@2x.png")]
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.send_header("Content-Length", str(len(tile)))
@@ -162,7 +166,7 @@ def tile_server(port=TILE_PORT):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+        yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}{'{r}' if retina else ''}.png"
     finally:
         server.shutdown()
         server.server_close()
@@ -209,6 +213,10 @@ def main():
     parser.add_argument("--url", help="audit this running portal instead of starting one")
     parser.add_argument("--only", default="", help="audit only pages whose name contains this text")
     parser.add_argument("--details", action="store_true", help="print the elements or messages of each failing audit")
+    parser.add_argument(
+        "--retina-tiles", action="store_true", help="map tiles with {r}: 512 px tiles on high-density screens"
+    )
+    parser.add_argument("--save", metavar="FOLDER", help="write each page's Lighthouse JSON report there")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     args = parser.parse_args()
 
@@ -224,7 +232,8 @@ def main():
     print(f"Lighthouse {version.strip()}, {chromium.strip()}, mobile emulation, simulated throttling")
     print(f"Commit {commit.stdout.strip()}; {os.cpu_count()} CPUs, {machine}")
 
-    with tile_server() as tile_url:
+    print(f"Map tiles: {'512 px on high-density screens ({r})' if args.retina_tiles else '256 px (as OpenStreetMap)'}")
+    with tile_server(retina=args.retina_tiles) as tile_url:
         env = production_env(
             database_url,
             REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8"),
@@ -241,6 +250,12 @@ def main():
             manage(env, "collectstatic", "--no-input")
             with Gunicorn(env, PORT, workers=args.workers) as server:
                 rows = audit_pages(server.url, facts, args.only)
+    if args.save:
+        folder = Path(args.save)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, _, report in rows:
+            if not isinstance(report, str):
+                (folder / f"{name.replace(' ', '-')}.json").write_text(json.dumps(report))
     print_table(rows, args.details)
 
 

@@ -211,6 +211,10 @@ def print_table(rows, details):
     print(f"\n{len(rows)} pages, {misses} below target (Performance {TARGETS['performance']}, the others 100)")
 
 
+def _load():
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="audit this running portal instead of starting one")
@@ -233,7 +237,7 @@ def main():
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True)
     machine = subprocess.run(["uname", "-srm"], capture_output=True, text=True, check=True).stdout.strip()
     print(f"Lighthouse {version.strip()}, {chromium.strip()}, mobile emulation, simulated throttling")
-    print(f"Commit {commit.stdout.strip()}; {os.cpu_count()} CPUs, {machine}")
+    print(f"Commit {commit.stdout.strip()}; {os.cpu_count()} CPUs, {machine}; load {_load()}")
 
     print(f"Map tiles: {'512 px on high-density screens ({r})' if args.retina_tiles else '256 px (as OpenStreetMap)'}")
     with tile_server(retina=args.retina_tiles) as tile_url:
@@ -260,6 +264,7 @@ def main():
             if not isinstance(report, str):
                 (folder / f"{name.replace(' ', '-')}.json").write_text(json.dumps(report))
     print_table(rows, args.details)
+    print(f"Load average at the end: {_load()} (Performance falls when other work shares the CPUs)")
 
 
 if __name__ == "__main__":

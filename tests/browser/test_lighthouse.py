@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from bench.lighthouse import LIGHTHOUSE, audit, audit_items, failing_audits, scores, tile_server
+from bench.lighthouse import LIGHTHOUSE, audit, audit_items, failing_audits, tile_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.lighthouse, pytest.mark.django_db(transaction=True)]
 
@@ -61,4 +61,8 @@ def explain(report):
 def test_page_scores_100_for_accessibility_and_best_practices(lighthouse, live_server, content, local_tiles, path):
     report = lighthouse(live_server.url + path, categories=CATEGORIES)
 
-    assert scores(report) == {"accessibility": 100, "best-practices": 100}, explain(report)
+    # Lighthouse's own scores, not rounded: 0.996 shows as 100 and still has a failing audit.
+    assert {name: report["categories"][name]["score"] for name in CATEGORIES} == {
+        "accessibility": 1,
+        "best-practices": 1,
+    }, explain(report)

@@ -44,6 +44,32 @@ def public_pages(facts):
     ]
 
 
+def html_pages(facts):
+    """One of every public HTML page a visitor opens (bench/lighthouse.py): lists, a detail of each
+    kind, the forms, and every published information page."""
+    pages = [
+        Page("home", "/", CONTENT),
+        Page("FAQ", "/faq/", CONTENT),
+        Page("programs", "/certification/", CONTENT),
+        Page("individual application form", "/apply/individual/", FORM),
+        Page("site application form", "/apply/site/", FORM),
+        Page("partners", "/partners/", CONTENT),
+        Page("partner detail", f"/partners/{facts['partner']}/", CONTENT),
+        Page("events", "/events/", CONTENT),
+        Page("past events", "/events/past/", CONTENT),
+        Page("event detail", f"/events/{facts['event']}/", CONTENT),
+        Page("library", "/library/", CONTENT),
+        Page("publication detail", f"/library/{facts['publication']}/", CONTENT),
+        Page("registry", "/registry/", CONTENT),
+        Page("verify a certificate", "/verify/", FORM),
+        Page("verification", f"/verify/{facts['certificate']}/", CONTENT),
+        Page("status lookup", "/status/", FORM),
+        Page("contact form", "/contact/", FORM),
+    ]
+    pages += [Page(f"page {slug}", f"/pages/{slug}/", CONTENT) for slug in facts["information_pages"]]
+    return pages
+
+
 def admin_pages(facts):
     """The reviewer's pages: the queue, its searches, one row per list filter (a typical value), a late
     page, an application, the dashboard and the certificates."""

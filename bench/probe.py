@@ -43,7 +43,7 @@ def facts():
 
     from apps.certifications.models import Application, Certificate, Program
     from apps.events.models import Event, Registration
-    from apps.faq.models import Question
+    from apps.faq.models import Page, Question
     from apps.library.models import Publication
     from apps.partners.models import Partner
     from apps.partners.views import PAGE_SIZE as PARTNERS_PAGE_SIZE
@@ -68,6 +68,9 @@ def facts():
         "certificate": _nth(Certificate.objects.order_by("pk").values_list("number", flat=True), 500),
         "partner": _nth(Partner.objects.published().order_by("pk").values_list("slug", flat=True), 100),
         "application": list(_nth(submitted, 5000) or (0, "")),
+        "event": _nth(Event.objects.published().upcoming().values_list("slug", flat=True), 0),
+        "publication": _nth(Publication.objects.published().order_by("pk").values_list("slug", flat=True), 0),
+        "information_pages": list(Page.objects.published().order_by("slug").values_list("slug", flat=True)),
         # The second to last page: deep in the list, and there whatever the exact count.
         "registry_late_page": max(1, math.ceil(listed / 25) - 1),
         "partners_late_page": max(1, math.ceil(published_partners / PARTNERS_PAGE_SIZE) - 1),

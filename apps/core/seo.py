@@ -10,10 +10,12 @@ from django.utils.safestring import mark_safe
 from .models import SiteSettings
 from .page_cache import view_rules
 
-# Private-link and form-result pages, by URL name (a namespace alone covers all of its URLs):
+# Private-link, form-step and form-result pages, by URL name (a namespace alone covers all of its URLs):
 # answered with `X-Robots-Tag` and `<meta name="robots">`, and kept out of crawls by robots.txt.
 NOINDEX_URL_NAMES = {
     "certifications:resume": "noindex",
+    "certifications:apply-section": "noindex",
+    "certifications:apply-check": "noindex",
     "certifications:apply-received": "noindex",
     "certifications:apply-saved": "noindex",
     "certifications:status": "noindex",
@@ -31,6 +33,8 @@ NOINDEX_URL_NAMES = {
 DISALLOWED_PATHS = [
     "/admin/",
     "/apply/resume/",
+    "/apply/*/sections/",
+    "/apply/*/check/",
     "/apply/received/",
     "/apply/saved/",
     "/applications/",

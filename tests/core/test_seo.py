@@ -205,6 +205,10 @@ def _private_urls():
     event = registration.event
     return {
         "certifications:resume": draft_url(draft).removeprefix(SITE),
+        "certifications:apply-section": reverse(
+            "certifications:apply-section", kwargs={"kind": "individual", "section": "program"}
+        ),
+        "certifications:apply-check": reverse("certifications:apply-check", kwargs={"kind": "individual"}),
         "certifications:apply-received": reverse("certifications:apply-received"),
         "certifications:apply-saved": reverse("certifications:apply-saved"),
         "certifications:status": status_url(application).removeprefix(SITE),
@@ -276,6 +280,8 @@ def test_robots_txt_names_the_private_paths_and_the_sitemap(client):
         "User-agent: *\n"
         "Disallow: /admin/\n"
         "Disallow: /apply/resume/\n"
+        "Disallow: /apply/*/sections/\n"
+        "Disallow: /apply/*/check/\n"
         "Disallow: /apply/received/\n"
         "Disallow: /apply/saved/\n"
         "Disallow: /applications/\n"

@@ -31,6 +31,7 @@ from .common import (
     DRAFT_SESSION_KEY,
     SUBMITTED_SESSION_KEY,
     link_problem,
+    posted_submission_key,
     private_page,
     private_page_with_forms,
 )
@@ -105,10 +106,7 @@ class ApplyView(JourneyMixin, FormView):
     def post(self, request, *args, **kwargs):
         if not self.programs:
             return self.render_closed()
-        try:
-            key = uuid.UUID(request.POST.get("submission_key", ""))
-        except ValueError as error:
-            raise BadRequest("The form is missing its submission key.") from error
+        key = posted_submission_key(request)
         existing = Application.objects.filter(submission_key=key).first()
         if existing is not None and existing.kind != self.kind:
             raise BadRequest("The submission key belongs to another form.")

@@ -1,7 +1,9 @@
 """Pieces the public views share: private-page headers and the answer to a broken link."""
 
+import uuid
 from functools import wraps
 
+from django.core.exceptions import BadRequest
 from django.template.response import TemplateResponse
 
 SUBMITTED_SESSION_KEY = "certifications:submitted"
@@ -50,3 +52,11 @@ def link_problem(request, error, *, draft=False):
         {"expired": error.expired, "draft": draft},
         status=410 if error.expired else 404,
     )
+
+
+def posted_submission_key(request):
+    """The UUID that ties a POST to one application; a POST without a valid one is a bad request."""
+    try:
+        return uuid.UUID(request.POST.get("submission_key", ""))
+    except ValueError as error:
+        raise BadRequest("The form is missing its submission key.") from error

@@ -32,6 +32,7 @@ from .common import (
     JOURNEY_SESSION_KEY,
     SUBMITTED_SESSION_KEY,
     mark_private,
+    posted_submission_key,
     private_page_with_forms,
 )
 
@@ -227,10 +228,7 @@ class SectionView(JourneyMixin, FormView):
     def post(self, request, *args, **kwargs):
         if not self.programs:
             return self.render_closed()
-        try:
-            key = uuid.UUID(request.POST.get("submission_key", ""))
-        except ValueError as error:
-            raise BadRequest("The form is missing its submission key.") from error
+        key = posted_submission_key(request)
         if self.draft is None:
             # A double click on the first section, or its POST resent: the draft it made.
             existing = Application.objects.filter(submission_key=key).first()
@@ -369,10 +367,7 @@ class CheckView(JourneyMixin, FormView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        try:
-            key = uuid.UUID(request.POST.get("submission_key", ""))
-        except ValueError as error:
-            raise BadRequest("The form is missing its submission key.") from error
+        key = posted_submission_key(request)
         if self.draft is not None and self.draft.submission_key is None:
             # A draft saved without a key (made before keys, or by staff): the page gave it this one.
             self.draft.submission_key = key

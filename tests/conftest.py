@@ -14,8 +14,13 @@ from apps.core.page_cache import forget_content_version
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database as a deploy leaves it: migrated, then the staff roles synced."""
+    """The test database as a deploy leaves it: migrated, emptied, then the staff roles synced.
+
+    The database is kept between runs (--reuse-db), so a run stopped in the middle of a
+    transactional test (a browser test seeds a few years of data) leaves its rows behind; every
+    later run would then start with them. Flushing first makes each run start from nothing."""
     with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
         call_command("sync_roles", verbosity=0)
 
 

@@ -89,7 +89,7 @@ def test_every_font_face_is_a_vendored_woff2_under_its_open_font_licence():
     assert re.findall(r'font-family: "([^"]+)";', css) == ["Source Sans 3"] * 6 + ["Source Serif 4"] * 2
 
 
-def test_every_page_loads_the_tokens_and_fonts_before_its_own_styles_and_preloads_the_text_face(client):
+def test_every_page_loads_the_tokens_and_fonts_before_its_own_styles_and_preloads_the_faces_above_the_fold(client):
     html = client.get("/").content.decode()
 
     sheets = [attrs["href"] for _, attrs, _ in elements(html, "link", rel="stylesheet")]
@@ -99,15 +99,34 @@ def test_every_page_loads_the_tokens_and_fonts_before_its_own_styles_and_preload
         "/static/css/fonts.css",
         "/static/css/portal.css",
         "/static/css/print.css",
+        "/static/css/no-script.css",
     ]
-    [(_, preload, _)] = elements(html, "link", rel="preload")
-    assert preload == {
-        "rel": "preload",
-        "href": "/static/vendor/fontsource-5.3.1/source-sans-3/source-sans-3-latin-400-normal.woff2",
-        "as": "font",
-        "type": "font/woff2",
-        "crossorigin": None,
-    }
+    preloads = [attrs for _, attrs, _ in elements(html, "link", rel="preload")]
+    assert preloads == [
+        {
+            "rel": "preload",
+            "href": f"/static/vendor/fontsource-5.3.1/{face}.woff2",
+            "as": "font",
+            "type": "font/woff2",
+            "crossorigin": None,
+        }
+        for face in (
+            "source-sans-3/source-sans-3-latin-400-normal",
+            "source-sans-3/source-sans-3-latin-600-normal",
+            "source-serif-4/source-serif-4-latin-600-normal",
+        )
+    ]
+    # A face that arrives after the first paint is never swapped in: swapping moves the page.
+    css = (STATIC / "css" / "fonts.css").read_text()
+    assert re.findall(r"font-display: (\w+);", css) == ["optional"] * 8
+
+
+def test_what_needs_a_script_is_left_out_by_a_style_sheet_only_when_scripts_are_off(client):
+    html = client.get("/").content.decode()
+
+    assert '<noscript><link rel="stylesheet" href="/static/css/no-script.css"></noscript>' in html
+    css = (STATIC / "css" / "no-script.css").read_text()
+    assert ".needs-script { display: none !important; }" in css
 
 
 def test_the_admin_wears_the_portal_colours(admin_client):

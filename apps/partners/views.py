@@ -25,9 +25,19 @@ LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg)$")
 LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
 
 
-def map_config(**extra):
-    """Settings the map script needs, handed over with json_script (never inline script)."""
+LEAFLET_STYLES = ["vendor/leaflet-1.9.4/leaflet.css"]
+CLUSTER_STYLES = [
+    "vendor/leaflet.markercluster-1.5.3/MarkerCluster.css",
+    "vendor/leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
+]
+
+
+def map_config(*, styles=LEAFLET_STYLES, **extra):
+    """Settings the map script needs, handed over with json_script (never inline script). The
+    map's own style sheets are among them: the script adds them before it draws the map, so they
+    never hold up the first paint of the page (its space is reserved by partners.css)."""
     return {
+        "styles": [static(name) for name in styles],
         "tileUrl": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
         "icon": {
@@ -70,6 +80,7 @@ class PartnerListView(TemplateView):
             partners=page.object_list,
             geojson_url=reverse("partners:geojson"),
             map_config=map_config(
+                styles=LEAFLET_STYLES + CLUSTER_STYLES,
                 geojsonUrl=reverse("partners:geojson"),
                 listUrl=reverse("partners:map"),
                 detailUrl=reverse("partners:detail", kwargs={"slug": "__slug__"}),

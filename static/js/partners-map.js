@@ -32,7 +32,14 @@
   }
 
   function addTiles(map, config, onFailure) {
-    var layer = L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 });
+    // A provider with high-resolution tiles says so with {r} in its URL ("@2x" on a dense screen).
+    // Without it (OpenStreetMap's), a dense screen gets the next zoom level's tiles at half size:
+    // sharp rather than blurry, with smaller labels.
+    var layer = L.tileLayer(config.tileUrl, {
+      attribution: config.attribution,
+      maxZoom: 19,
+      detectRetina: config.tileUrl.indexOf("{r}") === -1,
+    });
     var reported = false;
     // A failed tile is swallowed: the markers and the list do not depend on the background.
     layer.on("tileerror", function () {
@@ -106,9 +113,9 @@
     var form = document.getElementById("partner-filters");
     var status = document.getElementById("partners-map-status");
     if (typeof L === "undefined" || typeof L.markerClusterGroup !== "function") {
-      return; // the list stays as it is
+      wrap.hidden = true; // no map to show: the list stays as it is
+      return;
     }
-    wrap.hidden = false;
 
     var map = L.map(container, { worldCopyJump: true }).setView(WORLD.center, WORLD.zoom);
     wheelZoomOnFocus(map);
@@ -375,9 +382,9 @@
   function initDetail(config) {
     var container = document.getElementById("partner-map");
     if (typeof L === "undefined") {
+      container.hidden = true;
       return;
     }
-    container.hidden = false;
     var point = [config.point.lat, config.point.lng];
     var map = L.map(container).setView(point, config.approximate ? 12 : 14);
     wheelZoomOnFocus(map);
@@ -391,16 +398,40 @@
     }
   }
 
+  // The map's style sheets, added to the head; `done` runs once all have loaded (or failed: a
+  // map without its styles still works better than none).
+  function loadStyles(urls, done) {
+    var waiting = urls.length;
+    if (!waiting) {
+      done();
+      return;
+    }
+    urls.forEach(function (url) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = url;
+      link.onload = link.onerror = function () {
+        waiting -= 1;
+        if (waiting === 0) {
+          done();
+        }
+      };
+      document.head.appendChild(link);
+    });
+  }
+
   function init() {
     var config = readConfig();
     if (!config) {
       return;
     }
-    if (document.getElementById("partners-map")) {
-      initDirectory(config);
-    } else if (document.getElementById("partner-map")) {
-      initDetail(config);
-    }
+    loadStyles(config.styles || [], function () {
+      if (document.getElementById("partners-map")) {
+        initDirectory(config);
+      } else if (document.getElementById("partner-map")) {
+        initDetail(config);
+      }
+    });
   }
 
   if (document.readyState === "loading") {

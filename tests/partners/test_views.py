@@ -37,8 +37,9 @@ def test_list_is_complete_without_javascript(client):
     assert card_names(html) == ["Harbor Family Services"]
     assert text_of(html, "h2", id="results-heading") == "1 partner"
     assert "Partner organisation · Houston, Texas, United States of America" in html
-    # The map is an enhancement: hidden until the script shows it, and labelled.
-    assert '<div class="partners-map-wrap my-4" id="partners-map-wrap" hidden>' in html
+    # The map is an enhancement: its space is there from the first paint (nothing moves when the
+    # script draws it), left out by no-script.css when scripts are off, and labelled.
+    assert '<div class="partners-map-wrap needs-script my-4" id="partners-map-wrap">' in html
     assert elements(html, "div", id="partners-map")[0][1]["aria-label"] == "Map of partners"
     assert '<script src="/static/js/partners-map.js" defer></script>' in html
 

@@ -38,10 +38,10 @@ def lighthouse():
 def local_tiles(settings):
     """Map tiles from loopback: this machine reaches no tile provider, and tiles that fail to load
     are console errors, which Best Practices counts and a visitor's browser does not have. They are
-    a high-resolution provider's ({r}: 512 px tiles on a phone's screen): OpenStreetMap's 256 px
-    tiles, MAP_TILE_URL's default, are blurry there and cost the map pages image-size-responsive
-    (README, Lighthouse)."""
-    with tile_server(port=0, retina=True) as url:
+    256 px tiles at a URL without {r}, as OpenStreetMap's (MAP_TILE_URL's default): on a phone's
+    dense screen the map takes the next zoom level's tiles at half size, so they are sharp enough
+    for image-size-responsive."""
+    with tile_server(port=0) as url:
         origin = url.split("/{z}")[0]
         settings.MAP_TILE_URL = url
         settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": [*settings.SECURE_CSP["img-src"], origin]}

@@ -269,6 +269,14 @@ def individual_form_data(program, **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
+def individual_files():
+    """The documents make_phase_one() requires, as uploads for individual_form_data: a CV (PDF) and
+    a licence (PNG)."""
+    from tests.files import pdf_bytes, png_bytes, upload
+
+    return {"document_cv": upload("cv.pdf", pdf_bytes()), "document_licence": upload("licence.png", png_bytes())}
+
+
 def site_form_data(program, **overrides):
     """A complete POST for /apply/site/."""
     import uuid

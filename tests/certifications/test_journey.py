@@ -10,6 +10,7 @@ from apps.certifications.models import Application, ApplicationDocument, Status
 from apps.certifications.sections import tasks_of
 from apps.certifications.tokens import DRAFT_SALT, make_token
 from tests.factories import (
+    individual_files,
     individual_form_data,
     make_application,
     make_document,
@@ -47,10 +48,6 @@ def walk(client, data, *, kind="individual", files=None):
         for s in tasks_of(kind)
         if files is not None or not s.documents
     ]
-
-
-def individual_files():
-    return {"document_cv": upload("cv.pdf", pdf_bytes()), "document_licence": upload("licence.png", png_bytes())}
 
 
 def states(html):

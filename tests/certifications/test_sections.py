@@ -22,6 +22,7 @@ from apps.certifications.sections import (
 from apps.certifications.tokens import make_token
 from apps.core.roles import REVIEWERS
 from tests.factories import (
+    individual_files,
     individual_form_data,
     journey_pages,
     make_application,
@@ -41,10 +42,6 @@ DOCUMENT_INPUTS = {
     Kind.INDIVIDUAL: ["document_cv", "document_licence", "document_training_certificate", "other_documents"],
     Kind.SITE: ["document_organisation_chart", "document_letter_of_support", "other_documents"],
 }
-
-
-def individual_files():
-    return {"document_cv": upload("cv.pdf", pdf_bytes()), "document_licence": upload("licence.png", png_bytes())}
 
 
 def site_files():

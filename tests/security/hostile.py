@@ -13,6 +13,7 @@ from apps.events.models import Registration
 from apps.events.tokens import cancel_url
 from apps.inquiries.models import Inquiry
 from tests.factories import (
+    individual_files,
     individual_form_data,
     make_application,
     make_certificate,
@@ -26,7 +27,7 @@ from tests.factories import (
     section_post,
     site_form_data,
 )
-from tests.files import pdf_bytes, png_bytes, upload
+from tests.files import pdf_bytes, upload
 
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
@@ -133,10 +134,6 @@ def make_world():
         publication=make_publication(),
         page=make_page(slug="about"),
     )
-
-
-def individual_files():
-    return {"document_cv": upload("cv.pdf", pdf_bytes()), "document_licence": upload("licence.png", png_bytes())}
 
 
 def form_posts(world):

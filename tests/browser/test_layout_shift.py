@@ -3,16 +3,13 @@ preloaded and never swapped in late (font-display: optional), and the map keeps 
 the first paint instead of being revealed by its script. On a phone's viewport, where text wraps
 most and the map sits above the list."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.a11y import TILES
 from tests.factories import make_partner, make_publication
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TILES = re.compile(r"^https://tile\.openstreetmap\.org/")
 
 # Every layout shift the page makes, from the first paint on (buffered). All of them: the test
 # gives no input, yet Chromium flags shifts on an emulated touch screen as "had recent input".

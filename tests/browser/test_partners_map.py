@@ -1,4 +1,3 @@
-import re
 import time
 from decimal import Decimal
 
@@ -6,12 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.partners.models import Partner
-from tests.browser.a11y import CONTRAST_OF_INCOMPLETE
+from tests.browser.a11y import CONTRAST_OF_INCOMPLETE, TILES
 from tests.factories import make_partner, make_site_certificate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TILES = re.compile(r"^https://tile\.openstreetmap\.org/")
 
 
 def block_tiles(page):

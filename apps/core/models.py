@@ -2,13 +2,12 @@
 and staff's photographs."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .page_cache import content_version
+from .page_cache import content_cached
 
 # The footer is on every page: readers take the row from the cache, under the content version (saving
 # it bumps the version after the commit, as for any public content). The timeout retires old versions.
@@ -61,8 +60,8 @@ class SiteSettings(models.Model):
     @classmethod
     def load(cls):
         """The settings row, from the cache when possible; an unsaved default when none exists."""
-        return cache.get_or_set(
-            f"core:site-settings:{content_version()}",
+        return content_cached(
+            "core:site-settings",
             lambda: cls.objects.filter(pk=1).first() or cls(pk=1),
             SITE_SETTINGS_CACHE_SECONDS,
         )

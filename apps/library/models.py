@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
@@ -85,6 +86,15 @@ class PublicationQuerySet(models.QuerySet):
         return self.filter(matches)
 
 
+EXCERPT_WORDS = 40
+
+
+def excerpt(abstract_html):
+    """The first EXCERPT_WORDS words of an abstract's HTML, as plain text (what the list shows)."""
+    text = html.unescape(nh3.clean(abstract_html, tags=set())).strip()
+    return Truncator(text).words(EXCERPT_WORDS, truncate=" …")
+
+
 class Publication(TimeStampedModel):
     class Kind(models.TextChoices):
         ARTICLE = "article", "Article"
@@ -108,6 +118,9 @@ class Publication(TimeStampedModel):
     )
     abstract = models.TextField(blank=True, help_text="Markdown. Links, lists and emphasis are kept; scripts never.")
     abstract_html = models.TextField(editable=False, blank=True)
+    # The first words of the abstract as plain text, for the list: written with the HTML on save, so
+    # a page of twenty publications does not clean and cut twenty abstracts at each request.
+    excerpt = models.TextField(editable=False, blank=True)
     topics = models.ManyToManyField(Topic, related_name="publications", blank=True)
     url = models.URLField("external link", max_length=500, blank=True, help_text="Where to read or buy it.")
     doi = models.CharField(
@@ -165,17 +178,13 @@ class Publication(TimeStampedModel):
     def save(self, *args, **kwargs):
         self.doi = normalise_doi(self.doi)
         self.abstract_html = render_markdown(self.abstract)
+        self.excerpt = excerpt(self.abstract_html)
         if kwargs.get("update_fields") is not None and "abstract" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "abstract_html"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "abstract_html", "excerpt"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("library:detail", kwargs={"slug": self.slug})
-
-    @property
-    def abstract_text(self):
-        """The abstract as plain text, for listings."""
-        return html.unescape(nh3.clean(self.abstract_html, tags=set())).strip()
 
     @property
     def doi_url(self):

@@ -1,6 +1,6 @@
 """Benchmark data for `manage.py seed_scale_data`: a large publications library."""
 
-from apps.library.models import Publication, Topic
+from apps.library.models import Publication, Topic, excerpt
 
 OPTIONS = {"publications": (2000, "library publications")}
 
@@ -60,6 +60,7 @@ def seed(*, counts, rng, log):
                 source=rng.choice(["Journal of Child Trauma", "Child Development Review", "ChildTrauma Academy"]),
                 abstract=abstract,
                 abstract_html=f"<p>{abstract}</p>",  # bulk_create skips save()
+                excerpt=excerpt(f"<p>{abstract}</p>"),
                 doi=f"10.5555/nmt.{offset + i}" if rng.random() < 0.6 else "",
                 is_published=rng.random() < 0.97,
             )

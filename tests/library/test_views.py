@@ -154,6 +154,28 @@ def test_abstract_is_sanitised(client):
     assert '<p>Read <a rel="noopener noreferrer">this</a>.</p>' in html
 
 
+def test_the_list_shows_the_first_forty_words_of_the_abstract_as_plain_text(client):
+    words = [f"word{number}" for number in range(50)]
+    publication = make_publication(abstract=f"**Bold** {' '.join(words)} & <em>more</em>.")
+
+    html = client.get("/library/").content.decode()
+
+    expected = f"Bold {' '.join(words[:39])} …"
+    assert publication.excerpt == expected
+    assert text_of(html, "p", class_="mb-1") == expected
+
+
+def test_editing_the_abstract_alone_rewrites_the_excerpt():
+    publication = make_publication(abstract="The first version.")
+
+    publication.abstract = "The *second* version."
+    publication.save(update_fields=["abstract"])
+
+    publication.refresh_from_db()
+    assert publication.abstract_html == "<p>The <em>second</em> version.</p>"
+    assert publication.excerpt == "The second version."
+
+
 def test_unpublished_publication_is_not_found(client):
     publication = make_publication(is_published=False)
 

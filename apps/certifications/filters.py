@@ -5,6 +5,7 @@ from django.db.models import Q
 from django_countries import countries
 
 from apps.core.form_messages import choice_messages, text_messages
+from apps.core.widgets import FilterSelect
 
 from .models import Kind, Program
 
@@ -20,7 +21,7 @@ class RegistryFilterForm(forms.Form):
     country = forms.ChoiceField(
         label="Country",
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=FilterSelect(attrs={"class": "form-select"}),
         error_messages=choice_messages("a country"),
     )
     program = forms.ModelChoiceField(
@@ -29,14 +30,14 @@ class RegistryFilterForm(forms.Form):
         queryset=Program.objects.all(),
         to_field_name="slug",
         empty_label="Any level",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=FilterSelect(attrs={"class": "form-select"}),
         error_messages=choice_messages("a level"),
     )
     kind = forms.ChoiceField(
         label="Clinicians or sites",
         required=False,
         choices=[("", "Clinicians and sites"), *Kind.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=FilterSelect(attrs={"class": "form-select"}),
         error_messages=choice_messages("clinicians or sites"),
     )
 

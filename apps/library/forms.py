@@ -3,6 +3,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 
 from apps.core.uploads import PDF, clean_upload
+from apps.core.widgets import FilterSelect
 
 from .models import Publication, normalise_doi
 
@@ -46,15 +47,23 @@ class LibraryFilterForm(forms.Form):
     dropped rather than refused, so an old or edited link still shows the library."""
 
     q = forms.CharField(label="Search the library", required=False, max_length=200)
-    kind = forms.ChoiceField(label="Kind", required=False)
-    topic = forms.ChoiceField(label="Topic", required=False)
-    year = forms.TypedChoiceField(label="Year", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="Kind", required=False, widget=FilterSelect(attrs={"class": "form-select"}))
+    topic = forms.ChoiceField(label="Topic", required=False, widget=FilterSelect(attrs={"class": "form-select"}))
+    year = forms.TypedChoiceField(
+        label="Year", required=False, coerce=int, empty_value=None, widget=FilterSelect(attrs={"class": "form-select"})
+    )
 
-    def __init__(self, data, *, topics, years):
-        super().__init__(data)
+    def __init__(self, data, *, topics, years, initial=None):
+        super().__init__(data, initial=initial)
+        self.topics, self.years = topics, years
         self.fields["kind"].choices = [("", "All kinds"), *Publication.Kind.choices]
         self.fields["topic"].choices = [("", "All topics"), *((t.slug, t.name) for t in topics)]
         self.fields["year"].choices = [("", "All years"), *((str(y), str(y)) for y in years)]
+
+    def shown(self):
+        """The form as the page shows it: the filters it applied, selected. A value it dropped is not
+        marked invalid, since nothing was refused."""
+        return type(self)(None, topics=self.topics, years=self.years, initial=self.filters())
 
     def filters(self):
         """The valid filters as {name: value}, ignoring any that failed validation."""

@@ -37,8 +37,9 @@ def manage(env, *args, check=True):
 
 
 class Gunicorn:
-    def __init__(self, env, port, workers=2, threads=1, log_path=None):
-        self.env, self.port, self.workers, self.threads = env, port, workers, threads
+    def __init__(self, env, port, workers=2, threads=1, log_path=None, cwd=BASE_DIR):
+        """`cwd`: the checkout to serve (bench/compare.py serves an older commit's worktree)."""
+        self.env, self.port, self.workers, self.threads, self.cwd = env, port, workers, threads, cwd
         self.log_path = Path(log_path or f"/tmp/nmt-gunicorn-{port}.log")
         self.process = None
 
@@ -66,7 +67,7 @@ class Gunicorn:
                 "--log-level",
                 "warning",
             ],
-            cwd=BASE_DIR,
+            cwd=self.cwd,
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=self.log_path.open("w"),

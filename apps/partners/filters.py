@@ -4,6 +4,7 @@ from django import forms
 from django_countries import countries
 
 from apps.core.form_messages import choice_messages, text_messages
+from apps.core.widgets import FilterSelect
 
 from .models import Partner
 
@@ -15,11 +16,17 @@ class PartnerFilterForm(forms.Form):
         max_length=100,
         error_messages=text_messages(what="The search", limit=100),
     )
-    country = forms.ChoiceField(label="Country", required=False, error_messages=choice_messages("a country"))
+    country = forms.ChoiceField(
+        label="Country",
+        required=False,
+        widget=FilterSelect(attrs={"class": "form-select"}),
+        error_messages=choice_messages("a country"),
+    )
     kind = forms.ChoiceField(
         label="Type",
         required=False,
         choices=[("", "All types"), *Partner.Kind.choices],
+        widget=FilterSelect(attrs={"class": "form-select"}),
         error_messages=choice_messages("a type"),
     )
     certified = forms.BooleanField(label="NMT certified only", required=False)
@@ -37,6 +44,9 @@ class PartnerFilterForm(forms.Form):
                 country_choices = sorted([*country_choices, (selected, countries.name(selected))], key=lambda c: c[1])
         self.fields["country"].choices = [("", "All countries"), *country_choices]
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+        for name in ("country", "kind"):
+            if self.is_bound and name in self.errors:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
 
     def filters(self):
         """The valid filters, normalised (the cache key and the queryset both use them).

@@ -108,9 +108,14 @@ def test_bad_filter_is_shown_at_its_field_and_ignored(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert listed(response) == ["Harbor"]
-    assert text_of(html, "div", id="country-errors") == "Select a country from the list."
-    assert text_of(html, "div", id="kind-errors") == "Select a type from the list."
-    assert elements(html, "select", id="id_country")[0][1]["aria-describedby"] == "country-errors"
+    assert text_of(html, "div", id="id_country_error") == "Select a country from the list."
+    assert text_of(html, "div", id="id_kind_error") == "Select a type from the list."
+    [country] = elements(html, "select", id="id_country")
+    assert (country[1]["class"], country[1]["aria-invalid"], country[1]["aria-describedby"]) == (
+        "form-select is-invalid",
+        "true",
+        "id_country_error",
+    )
 
 
 def test_a_bookmarked_country_without_partners_stays_selectable(client):

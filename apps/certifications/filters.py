@@ -2,8 +2,8 @@
 
 from django import forms
 from django.db.models import Q
-from django_countries import countries
 
+from apps.core.countries import country_name
 from apps.core.form_messages import choice_messages, text_messages
 from apps.core.widgets import FilterSelect
 
@@ -43,7 +43,7 @@ class RegistryFilterForm(forms.Form):
 
     def __init__(self, *args, country_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        names = sorted(((code, countries.name(code)) for code in country_codes), key=lambda item: item[1])
+        names = sorted(((code, country_name(code)) for code in country_codes), key=lambda item: item[1])
         self.fields["country"].choices = [("", "Any country"), *names]
         for name in self.errors if self.is_bound else ():
             self.fields[name].widget.attrs["class"] += " is-invalid"

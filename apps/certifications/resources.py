@@ -10,6 +10,8 @@ from django.utils import timezone
 from import_export import fields, resources
 from import_export.resources import modelresource_factory
 
+from apps.core.countries import country_name
+
 from .models import Application, Certificate
 from .sections import all_field_names, answer, label
 
@@ -130,7 +132,7 @@ class CertificateResource(resources.ModelResource):
         return certificate.revoked_at.date() if certificate.revoked_at else ""
 
     def dehydrate_country(self, certificate):
-        return certificate.country.name
+        return country_name(certificate.country)
 
     def dehydrate_listed_publicly(self, certificate):
         return "yes" if certificate.listed_publicly else "no"

@@ -3,6 +3,7 @@
 from django import forms
 from django_countries import countries
 
+from apps.core.countries import country_name
 from apps.core.form_messages import choice_messages, text_messages
 from apps.core.widgets import FilterSelect
 
@@ -41,7 +42,7 @@ class PartnerFilterForm(forms.Form):
             selected = (data or {}).get("country", "")
             codes = {code for code, _ in country_choices}
             if selected and selected not in codes and selected in countries:
-                country_choices = sorted([*country_choices, (selected, countries.name(selected))], key=lambda c: c[1])
+                country_choices = sorted([*country_choices, (selected, country_name(selected))], key=lambda c: c[1])
         self.fields["country"].choices = [("", "All countries"), *country_choices]
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
         for name in ("country", "kind"):

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, models
 from django.db.models import Case, Func, Value, When
 from django.utils import timezone
-from django_countries import countries
 
+from apps.core.countries import country_name
 from apps.core.page_cache import content_cached
 
 from .filters import apply_filters
@@ -47,7 +47,7 @@ def render(filters, *, today=None):
     for country, feature in rows:
         countries_seen.add(country)
         features.append(feature)
-    names = {code: str(countries.name(code)) for code in sorted(countries_seen)}
+    names = {code: country_name(code) for code in sorted(countries_seen)}
     head = json.dumps({"type": "FeatureCollection", "countries": names}, ensure_ascii=False, separators=(",", ":"))
     return f'{head[:-1]},"features":[{",".join(features)}]}}'.encode()
 
@@ -120,6 +120,6 @@ def published_countries():
 
     def by_name():
         codes = Partner.objects.published().order_by().values_list("country", flat=True).distinct()
-        return sorted(((code, str(countries.name(code))) for code in codes), key=lambda choice: choice[1])
+        return sorted(((code, country_name(code)) for code in codes), key=lambda choice: choice[1])
 
     return content_cached("partners:countries", by_name, COUNTRIES_CACHE_SECONDS)

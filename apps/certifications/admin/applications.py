@@ -12,11 +12,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_filters import WorkQueueFilter
 from apps.core.admin_lists import ChangeListRowsMixin
+from apps.core.countries import country_name
 from apps.core.page_cache import content_version
 from apps.core.pagination import IndexedPaginator
 
@@ -97,7 +97,7 @@ class CountryFilter(admin.SimpleListFilter):
             lambda: list(model_admin.model.objects.order_by("country").values_list("country", flat=True).distinct()),
             COUNTRY_CACHE_SECONDS,
         )
-        return sorted(((code, countries.name(code)) for code in codes if code), key=lambda item: item[1])
+        return sorted(((code, country_name(code)) for code in codes if code), key=lambda item: item[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(country=self.value()) if self.value() else queryset

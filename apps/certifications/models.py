@@ -11,6 +11,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from apps.core.indexes import trigram_index
+from apps.core.links import row_url
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
 from apps.core.storage import private_storage
@@ -507,7 +508,7 @@ class Certificate(TimeStampedModel):
         return f"{self.number}: {self.holder_name}"
 
     def get_absolute_url(self):
-        return reverse("certifications:verify", kwargs={"number": self.number})
+        return row_url("certifications:verify", number=self.number)
 
     def effective_status(self, today=None):
         """The status as of `today`: an active certificate past its date is expired even before

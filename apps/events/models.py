@@ -6,9 +6,9 @@ from datetime import UTC, timedelta
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.links import row_url
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
 
@@ -154,7 +154,7 @@ class Event(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return row_url("events:detail", slug=self.slug)
 
     @property
     def zone(self):

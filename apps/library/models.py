@@ -9,9 +9,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.urls import reverse
 from django.utils.text import Truncator
 
+from apps.core.links import row_url
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
 from apps.core.search import SearchDocumentManager
@@ -184,7 +184,7 @@ class Publication(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("library:detail", kwargs={"slug": self.slug})
+        return row_url("library:detail", slug=self.slug)
 
     @property
     def doi_url(self):
@@ -192,4 +192,4 @@ class Publication(TimeStampedModel):
 
     @property
     def pdf_url(self):
-        return reverse("library:pdf", kwargs={"slug": self.slug}) if self.pdf else ""
+        return row_url("library:pdf", slug=self.slug) if self.pdf else ""

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from apps.certifications.models import Certificate
 from apps.certifications.models import Kind as CertificateKind
 from apps.core.indexes import trigram_index
+from apps.core.links import row_url
 from apps.core.markdown import render_markdown
 from apps.core.models import TimeStampedModel
 
@@ -196,7 +197,7 @@ class Partner(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("partners:detail", kwargs={"slug": self.slug})
+        return row_url("partners:detail", slug=self.slug)
 
     @property
     def is_certified(self):

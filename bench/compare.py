@@ -16,14 +16,13 @@ wrk at 8 connections with gzip. It prints figures; it is not a test.
 import argparse
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench import databases, wrk
 from bench.pages import FEED, GEOJSON, public_pages
-from bench.server import BASE_DIR, PYTHON, Gunicorn, production_env
+from bench.server import BASE_DIR, PYTHON, Gunicorn, database_url_from_environment, measured_env
 
 PORTS = {"old": 8310, "new": 8311}
 
@@ -48,20 +47,10 @@ def main():
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     parser.add_argument("--only", default="", help="measure only pages whose name contains this text")
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (and REDIS_URL) for the comparison.")
-
+    database_url = database_url_from_environment()
     run_id = time.time_ns()
     env = {
-        side: production_env(
-            database_url,
-            REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8"),
-            CACHE_KEY_PREFIX=f"compare-{run_id}-{side}",
-            RATELIMIT_ENABLE="false",
-            PUBLIC_PAGE_CACHE_SECONDS="0",
-        )
-        for side in PORTS
+        side: measured_env(database_url, f"compare-{run_id}-{side}", PUBLIC_PAGE_CACHE_SECONDS="0") for side in PORTS
     }
     facts = databases.ask(env["new"], "facts")
     pages = [page for page in public_pages(facts) if page.kind not in (GEOJSON, FEED) and args.only in page.name]

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from bench import databases
 from bench.pages import html_pages
-from bench.server import BASE_DIR, Gunicorn, manage, production_env
+from bench.server import BASE_DIR, Gunicorn, database_url_from_environment, manage, measured_env
 
 LIGHTHOUSE = BASE_DIR / "var" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -227,9 +227,7 @@ def main():
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     args = parser.parse_args()
 
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (and REDIS_URL), as for bench/run.py.")
+    database_url = database_url_from_environment()
     if not LIGHTHOUSE.exists():
         sys.exit(f"{LIGHTHOUSE} is missing: run scripts/ensure-lighthouse.sh")
     version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True, check=True).stdout
@@ -241,13 +239,7 @@ def main():
 
     print(f"Map tiles: {'512 px on high-density screens ({r})' if args.retina_tiles else '256 px (as OpenStreetMap)'}")
     with tile_server(retina=args.retina_tiles) as tile_url:
-        env = production_env(
-            database_url,
-            REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8"),
-            CACHE_KEY_PREFIX=f"lighthouse-{time.time_ns()}",
-            RATELIMIT_ENABLE="false",
-            MAP_TILE_URL=tile_url,
-        )
+        env = measured_env(database_url, f"lighthouse-{time.time_ns()}", MAP_TILE_URL=tile_url)
         if args.url:
             facts = databases.ask(env, "facts")
             rows = audit_pages(args.url.rstrip("/"), facts, args.only)

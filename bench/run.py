@@ -30,7 +30,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 
 from bench import databases, wrk
@@ -38,7 +37,7 @@ from bench.admin_timing import time_pages
 from bench.client import Client
 from bench.pages import GEOJSON, SEARCH, admin_pages, public_pages
 from bench.report import Report, target
-from bench.server import Gunicorn, manage, production_env
+from bench.server import Gunicorn, database_url_from_environment, manage, measured_env
 
 PORT = 8300
 
@@ -128,21 +127,13 @@ def main():
     parser.add_argument("--only", default="", help="measure only pages whose name contains this text")
     args = parser.parse_args()
 
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (and REDIS_URL) for the benchmark.")
+    database_url = database_url_from_environment()
     run_id = time.time_ns()
 
     def env_of(url, size, cached=True):
-        extra = {} if cached else {"PUBLIC_PAGE_CACHE_SECONDS": "0"}
-        return production_env(
-            url,
-            REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8"),
-            # A namespace per database and mode: nothing stored by one server is read by another.
-            CACHE_KEY_PREFIX=f"bench-{run_id}-{size}{'' if cached else '-uncached'}",
-            RATELIMIT_ENABLE="false",
-            **extra,
-        )
+        # A namespace per database and mode.
+        namespace = f"bench-{run_id}-{size}{'' if cached else '-uncached'}"
+        return measured_env(url, namespace, **({} if cached else {"PUBLIC_PAGE_CACHE_SECONDS": "0"}))
 
     large_env = env_of(database_url, "large")
     print("Preparing: migrate, starter content, collectstatic, reviewer account")

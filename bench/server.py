@@ -30,6 +30,27 @@ def production_env(database_url, **extra):
     return env
 
 
+def database_url_from_environment():
+    """DATABASE_URL, which must name a PostgreSQL database; the benchmark exits without one."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (and REDIS_URL) for the benchmark.")
+    return database_url
+
+
+def measured_env(database_url, namespace, **extra):
+    """`production_env` of a server under measurement: REDIS_URL from the environment, a cache key
+    prefix of its own (nothing one server stores is read by another), and no rate limits (they would
+    refuse most of the load's requests)."""
+    return production_env(
+        database_url,
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8"),
+        CACHE_KEY_PREFIX=namespace,
+        RATELIMIT_ENABLE="false",
+        **extra,
+    )
+
+
 def manage(env, *args, check=True):
     return subprocess.run(
         [PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=check, capture_output=True, text=True

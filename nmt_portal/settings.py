@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     # Portal
     "apps.core",
     "apps.faq",
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
     "apps.partners",
     "apps.events",
     "apps.library",
+    "apps.accounts",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # allauth's sign-in stages, and the list of a person's sessions (for "sign out everywhere").
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -166,6 +174,8 @@ PUBLIC_CONTENT_MODELS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in by email code (django-allauth): the code is the credential, never a password.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -173,7 +183,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# People sign in at /accounts/login/ with a code sent to their address; staff sign in to the admin
+# with their password (and their second factor) at /admin/login/.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+
+# SIGN-IN BY EMAIL CODE (django-allauth; apps/accounts)
+
+ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"request_login_code": "apps.accounts.forms.RequestLoginCodeForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
+# One address per person: a change is confirmed by a code sent to the new address, and the old
+# address is told (EMAIL_NOTIFICATIONS).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "NMT Portal: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# Counted in the shared cache (Redis), per client address and per email address.
+ACCOUNT_RATE_LIMITS = {
+    "request_login_code": "20/h/ip,5/h/key",
+    "confirm_email": "5/h/key",
+    "change_email": "5/h/user",
+    "reauthenticate": "10/h/user",
+    "login_failed": "10/m/ip,5/5m/key",
+}
+# Accounts made for an address nobody confirmed are removed after this many hours.
+ACCOUNTS_UNCONFIRMED_HOURS = env.int("ACCOUNTS_UNCONFIRMED_HOURS", default=24)
+# Staff accounts' second factor (allauth.mfa): an authenticator app, with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "NMT Portal"
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Staff login lockout (django-axes): repeated failures lock the username from that client, the client
 # address being the rate limits' (CLIENT_IP_META_KEY below): behind a proxy, never the proxy's own.

@@ -1,7 +1,8 @@
 """Root URLs. Public paths are a contract (DESIGN.md): tests, links and users rely on them."""
 
+from allauth.account import views as allauth_views
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from apps.core import views as core_views
 from apps.core.sitemaps import CoreSitemap
@@ -36,6 +37,12 @@ urlpatterns = [
     path("", include("apps.events.urls")),
     path("", include("apps.library.urls")),
     path("", include("apps.partners.urls")),
+    path("", include("apps.accounts.urls")),
+    # Sign-in by email code (django-allauth). /accounts/login/ is the code request itself: people
+    # have no password; staff sign in to the admin with theirs. allauth's password pages are not served.
+    path("accounts/login/", allauth_views.request_login_code, name="account_login"),
+    re_path(r"^accounts/password/", core_views.not_found),
+    path("accounts/", include("allauth.urls")),
 ]
 
 handler400 = "apps.core.views.bad_request"

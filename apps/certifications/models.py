@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -288,6 +289,8 @@ class Application(TimeStampedModel):
             models.Index(fields=["assigned_to", "status"], name="application_reviewer_idx"),
             models.Index(fields=["program", "status"], name="application_program_idx"),
             models.Index(fields=["country"], name="application_country_idx"),
+            # A person's records by their address (My NMT), whatever the case they typed it in.
+            models.Index(Lower("email"), name="application_email_lower_idx"),
             # The queue's order (oldest first, newest first for the other views), walked instead of sorted.
             models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
             # The queue's own order (answers first, then oldest first) among what awaits review.
@@ -490,6 +493,7 @@ class Certificate(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "expires_on"], name="certificate_validity_idx"),
+            models.Index(Lower("email"), name="certificate_email_lower_idx"),
             models.Index(fields=["listed_publicly", "kind", "country"], name="certificate_registry_idx"),
             # The admin list's order (newest first), walked backwards instead of sorted.
             models.Index(fields=["issued_on", "number"], name="certificate_issued_idx"),

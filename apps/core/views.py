@@ -187,3 +187,9 @@ def rate_limited(request, exception):
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+def not_found(request, *args, **kwargs):
+    """A route that is deliberately not served (allauth's password pages: nobody here has one to
+    reset outside the admin)."""
+    raise Http404

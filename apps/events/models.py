@@ -312,6 +312,8 @@ class Registration(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["event", "status", "waitlisted_at"], name="registration_event_status_idx"),
+            # A person's registrations by their address (My NMT).
+            models.Index(Lower("email"), name="registration_email_lower_idx"),
         ]
 
     def __str__(self):

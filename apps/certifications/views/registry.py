@@ -147,13 +147,14 @@ class CertificateView(TemplateView):
     template_name = "certifications/certificate_print.html"
     http_method_names = ["get", "head"]
 
-    def get(self, request, token):
+    def get_certificate(self, token):
         try:
-            certificate = read_certificate_token(
-                token, queryset=Certificate.objects.select_related("program", "application")
-            )
+            return read_certificate_token(token, queryset=Certificate.objects.select_related("program", "application"))
         except InvalidToken as error:
             raise Http404 from error
+
+    def get(self, request, **kwargs):
+        certificate = self.get_certificate(**kwargs)
         url = verify_url(certificate)
         qr = segno.make(url, error="m")
         qr_size = qr.symbol_size(scale=4, border=2)[0]

@@ -1,0 +1,32 @@
+"""django-allauth, the portal's way: its emails go through the task queue like every other email
+(nothing is sent inside the request, so a known and an unknown address take the same time), and
+nobody signs up apart from signing in: a code sent to an address is the whole sign-in."""
+
+from functools import partial
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
+
+from apps.core.tasks import send_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # Accounts are made by signing in with a code (forms.RequestLoginCodeForm).
+        return False
+
+    def send_mail(self, template_prefix, email, context):
+        from allauth.core import context as allauth_context
+
+        request = allauth_context.request
+        context = {"request": request, "email": email, "current_site": self._site(request), **context}
+        message = self.render_mail(template_prefix, email, context)
+        transaction.on_commit(
+            partial(send_email.enqueue, to=list(message.to), subject=message.subject, body=message.body)
+        )
+
+    @staticmethod
+    def _site(request):
+        from django.contrib.sites.shortcuts import get_current_site
+
+        return get_current_site(request)

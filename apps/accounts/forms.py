@@ -1,0 +1,16 @@
+"""Forms of the accounts app."""
+
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+
+from .services import account_for_address
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """allauth's "email me a code", for every address: an address with no account gets one (unconfirmed
+    until the code is typed), so everyone is sent a code and the page never tells who is known."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        if email and self._user is None:
+            self._user = account_for_address(email=email)
+        return email

@@ -1,0 +1,14 @@
+"""My NMT: the person's home and their records (/my/), and sign-in (/accounts/, django-allauth)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("my/", views.HomeView.as_view(), name="home"),
+    path("my/applications/<uuid:public_id>/", views.MyApplicationView.as_view(), name="application"),
+    path("my/certificates/<str:number>/", views.MyCertificateView.as_view(), name="certificate"),
+    path("my/documents/<int:pk>/download/", views.document_download, name="document-download"),
+]

@@ -1,0 +1,83 @@
+"""The person's home (/my/): everything that belongs to their address, each record opened here
+without its private link."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from apps.certifications.models import Status
+from apps.certifications.tokens import DRAFT_SALT, make_token
+from apps.certifications.views.common import mark_private, private_page, private_page_with_forms
+from apps.certifications.views.registry import CertificateView
+from apps.certifications.views.status import StatusView
+
+from ..records import records_of
+
+logger = logging.getLogger(__name__)
+
+
+@method_decorator(private_page, name="dispatch")
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/home.html"
+
+    def get_context_data(self, **kwargs):
+        records = records_of(self.request.user)
+        applications = list(records.applications.select_related("program", "certificate").order_by("-created_at"))
+        for application in applications:
+            if application.status == Status.DRAFT:
+                application.resume_token = make_token(application, salt=DRAFT_SALT)
+        certificates = list(records.certificates.select_related("program").order_by("-issued_on", "-number"))
+        registrations = list(records.registrations.select_related("event").order_by("-event__starts_at"))
+        return super().get_context_data(
+            applications=applications,
+            certificates=certificates,
+            registrations=registrations,
+            documents=list(records.documents.select_related("application").order_by("-uploaded_at")),
+            **kwargs,
+        )
+
+
+@method_decorator(private_page_with_forms, name="dispatch")
+class MyApplicationView(LoginRequiredMixin, StatusView):
+    """The status page of one of the person's own applications, at an address of My NMT."""
+
+    def dispatch(self, request, *args, public_id, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        owned = records_of(request.user).applications.select_related("program")
+        self.application = get_object_or_404(owned.exclude(status=Status.DRAFT), public_id=public_id)
+        return TemplateView.dispatch(self, request, *args, **kwargs)
+
+
+@method_decorator(private_page, name="dispatch")
+class MyCertificateView(LoginRequiredMixin, CertificateView):
+    """The printable certificate of one of the person's own certificates."""
+
+    def get_certificate(self, number):
+        owned = records_of(self.request.user).certificates.select_related("program", "application")
+        return get_object_or_404(owned, number=number)
+
+
+@require_safe
+@login_required
+def document_download(request, pk):
+    """One of the person's own application documents, as an attachment the browser will neither
+    sniff nor run. Anyone else's is a 404, whether or not it exists."""
+    document = get_object_or_404(records_of(request.user).documents.select_related("application"), pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        logger.error("Document %s of application %s is missing from storage", document.pk, document.application_id)
+        raise Http404("The file is missing from storage.") from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return mark_private(response)

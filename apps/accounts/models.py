@@ -33,7 +33,7 @@ class EmailHolding(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="Records made with this address from this moment belong to this holding; empty: all earlier ones too.",
+        help_text="Records made with this address from then on belong to this holding; empty: all earlier ones too.",
     )
 
     objects = EmailHoldingQuerySet.as_manager()

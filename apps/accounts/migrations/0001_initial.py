@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(help_text='Stored in lower case.', max_length=254)),
                 ('since', models.DateTimeField(default=django.utils.timezone.now, help_text='When this person confirmed the address.')),
                 ('until', models.DateTimeField(blank=True, help_text='When they gave it up; empty while held.', null=True)),
-                ('claims_from', models.DateTimeField(blank=True, editable=False, help_text='Records made with this address from this moment belong to this holding; empty: all earlier ones too.', null=True)),
+                ('claims_from', models.DateTimeField(blank=True, editable=False, help_text='Records made with this address from then on belong to this holding; empty: all earlier ones too.', null=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='email_holdings', to=settings.AUTH_USER_MODEL)),
             ],
             options={

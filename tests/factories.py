@@ -437,3 +437,23 @@ def make_certificate(*, application=None, **overrides):
         Certificate.objects.filter(pk=certificate.pk).update(**overrides)
         certificate.refresh_from_db()
     return certificate
+
+
+# --- accounts ---
+
+
+def make_person(email="holder@example.org", **overrides):
+    """An account that confirmed `email` by code, as a first sign-in leaves it: it holds the address,
+    and every record made with it so far is theirs."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.services import email_holding_start
+
+    n = _n()
+    values = {"username": f"person{n}", "email": email.lower()}
+    values.update(overrides)
+    user = get_user_model().objects.create_user(**values)
+    EmailAddress.objects.create(user=user, email=email.lower(), primary=True, verified=True)
+    email_holding_start(user=user, email=email)
+    return user

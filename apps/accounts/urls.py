@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import privacy_urls, sites_urls, views
 
 app_name = "accounts"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("my/applications/<uuid:public_id>/", views.MyApplicationView.as_view(), name="application"),
     path("my/certificates/<str:number>/", views.MyCertificateView.as_view(), name="certificate"),
     path("my/documents/<int:pk>/download/", views.document_download, name="document-download"),
+    *sites_urls.urlpatterns,
+    *privacy_urls.urlpatterns,
 ]

@@ -1,0 +1,1 @@
+"""Erasure requests in the admin (see apps/accounts/privacy.py)."""

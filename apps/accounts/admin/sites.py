@@ -1,0 +1,1 @@
+"""Site memberships and listing changes in the admin (see apps/accounts/sites.py)."""

@@ -1,0 +1,3 @@
+"""Privacy self-service: download my data, erase my data."""
+
+urlpatterns = []

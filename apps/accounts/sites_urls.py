@@ -1,0 +1,3 @@
+"""Site coordinators' pages (/my/sites/<site>/) and a clinician's invitations."""
+
+urlpatterns = []

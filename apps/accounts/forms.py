@@ -9,6 +9,13 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
     """allauth's "email me a code", for every address: an address with no account gets one (unconfirmed
     until the code is typed), so everyone is sent a code and the page never tells who is known."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.help_text = "We send the code here. Nobody can sign in without it."
+        email.widget.attrs.pop("placeholder", None)
+
     def clean_email(self):
         email = super().clean_email()
         if email and self._user is None:

@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("my/", views.HomeView.as_view(), name="home"),
     path("my/applications/<uuid:public_id>/", views.MyApplicationView.as_view(), name="application"),
+    path("my/applications/<uuid:public_id>/continue/", views.draft_continue, name="draft-continue"),
     path("my/certificates/<str:number>/", views.MyCertificateView.as_view(), name="certificate"),
     path("my/documents/<int:pk>/download/", views.document_download, name="document-download"),
     *sites_urls.urlpatterns,

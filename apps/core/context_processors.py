@@ -16,6 +16,8 @@ NAVIGATION = [
     ("Trainings", "/events/"),
     ("Library", "/library/"),
     ("Contact", "/contact/"),
+    # Everyone's sign-in and home: the same link for every visitor, so cached pages stay shared.
+    ("My NMT", "/my/"),
 ]
 
 

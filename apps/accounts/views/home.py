@@ -6,14 +6,14 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from apps.certifications.models import Status
-from apps.certifications.tokens import DRAFT_SALT, make_token
 from apps.certifications.views.common import mark_private, private_page, private_page_with_forms
+from apps.certifications.views.journey import remember_draft, task_list_url
 from apps.certifications.views.registry import CertificateView
 from apps.certifications.views.status import StatusView
 
@@ -28,10 +28,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         records = records_of(self.request.user)
-        applications = list(records.applications.select_related("program", "certificate").order_by("-created_at"))
-        for application in applications:
-            if application.status == Status.DRAFT:
-                application.resume_token = make_token(application, salt=DRAFT_SALT)
+        applications = list(records.applications.select_related("program").order_by("-created_at"))
         certificates = list(records.certificates.select_related("program").order_by("-issued_on", "-number"))
         registrations = list(records.registrations.select_related("event").order_by("-event__starts_at"))
         return super().get_context_data(
@@ -53,6 +50,15 @@ class MyApplicationView(LoginRequiredMixin, StatusView):
         owned = records_of(request.user).applications.select_related("program")
         self.application = get_object_or_404(owned.exclude(status=Status.DRAFT), public_id=public_id)
         return TemplateView.dispatch(self, request, *args, **kwargs)
+
+
+@require_safe
+@login_required
+def draft_continue(request, public_id):
+    """Open one of the person's drafts in the application journey, as its emailed link does."""
+    draft = get_object_or_404(records_of(request.user).applications.filter(status=Status.DRAFT), public_id=public_id)
+    remember_draft(request, draft)
+    return redirect(task_list_url(draft.kind))
 
 
 @method_decorator(private_page, name="dispatch")

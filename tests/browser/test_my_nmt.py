@@ -1,0 +1,73 @@
+"""My NMT in a real browser: a clinician who applied before having an account signs in with the code
+emailed to them, finds their earlier applications and their certificate, and opens them."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.factories import make_application, make_program
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1" / "axe.min.js"
+
+
+def serious_accessibility_violations(page):
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["impact"]) for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+def sign_in(page, run_tasks, email):
+    """Sign in as a person does: the address, then the code from the email, pasted."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Email me a code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Type the code we sent you")
+    run_tasks()
+    message = [m for m in mail.outbox if m.to == [email]][-1]
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", message.body, re.MULTILINE).group(1)
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My NMT")
+
+
+def test_clinician_signs_in_by_code_and_opens_earlier_records(page, run_tasks):
+    phase_one = make_program(name="NMT Phase I")
+    earlier = make_application(status="submitted", program=phase_one, email="jordan@example.org")
+    approved = make_application(
+        status="approved", program=make_program(name="NMT Phase II"), email="jordan@example.org"
+    )
+    certificate = approved.certificate
+    make_application(status="submitted", email="someone.else@example.org")
+
+    sign_in(page, run_tasks, "jordan@example.org")
+
+    applications = page.get_by_role("table", name="Your applications, newest first")
+    expect(applications.get_by_role("row")).to_have_count(3)
+    expect(applications).to_contain_text(earlier.reference)
+    expect(applications).not_to_contain_text("someone.else")
+    assert serious_accessibility_violations(page) == []
+
+    page.get_by_role("link", name=f"Open {earlier.reference}").click()
+    expect(page.locator("#application-status")).to_have_text("Submitted")
+    page.go_back()
+    page.get_by_role("link", name=f"Printable certificate {certificate.number}").click()
+    expect(page.get_by_text(certificate.number).first).to_be_visible()
+
+
+def test_sign_in_page_is_accessible_and_keyboard_operable(page, run_tasks):
+    page.goto("/accounts/login/")
+    assert serious_accessibility_violations(page) == []
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link
+    page.get_by_label("Email address").focus()
+    page.keyboard.type("not an address")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#form-errors")).to_be_focused()
+    expect(page.get_by_label("Email address")).to_have_value("not an address")

@@ -29,7 +29,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.core.apps.PortalAdminConfig",  # django.contrib.admin, as PortalAdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -221,9 +221,18 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Accounts made for an address nobody confirmed are removed after this many hours.
 ACCOUNTS_UNCONFIRMED_HOURS = env.int("ACCOUNTS_UNCONFIRMED_HOURS", default=24)
+# Documents of rejected and withdrawn applications are deleted this many months after the decision
+# (apps/accounts/privacy.py, the daily `purge_retained_documents`).
+DOCUMENT_RETENTION_MONTHS = env.int("DOCUMENT_RETENTION_MONTHS", default=12)
 # Staff accounts' second factor (allauth.mfa): an authenticator app, with recovery codes.
+# They give it at the admin login's second step (apps/core/admin_site.py); site administrators must
+# have one. A code typed as the app changes it still counts: the codes of the 30 seconds before and
+# after are accepted too, each once.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Secrets stored encrypted (a key derived from SECRET_KEY); the admin never shows them.
+MFA_ADAPTER = "apps.core.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = "NMT Portal"
+MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # Staff login lockout (django-axes): repeated failures lock the username from that client, the client

@@ -158,6 +158,17 @@ def superuser(django_user_model):
     )
 
 
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's admin_client, signed in to the admin as its login leaves a superuser: with the
+    password and the second factor (tests/staff.py)."""
+    from django.test import Client
+
+    from tests.staff import admin_login
+
+    return admin_login(Client(), admin_user)
+
+
 def pytest_collection_modifyitems(config, items):
     # Browser tests need Debian's Chromium; CI (.ci/run) requires them, a laptop without it skips them.
     if os.path.exists("/usr/bin/chromium") or os.environ.get("NMT_REQUIRE_BROWSER") == "1":

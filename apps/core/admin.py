@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import mfa  # noqa: F401 - registers the authenticators' admin, without their secrets
 from .emails import compile_staff_text, editable_emails, email_render, render_staff_text, standard_source
 from .models import EmailText, Photo, SiteSettings, photo_url
 from .photos import MIN_WIDTH, photo_prepare

@@ -9,6 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from apps.core.admin_site import is_staff_session
 from apps.core.page_cache import public_page
 from apps.core.ratelimits import ratelimit
 
@@ -74,7 +75,7 @@ class EventDetailView(DetailView):
         events = Event.objects.with_counts()
         # Only a visitor with a session can be staff: others never touch the session, so the page
         # stays the same for every anonymous visitor and can be cached.
-        if settings.SESSION_COOKIE_NAME in self.request.COOKIES and self.request.user.is_staff:
+        if settings.SESSION_COOKIE_NAME in self.request.COOKIES and is_staff_session(self.request):
             return events
         return events.published()
 

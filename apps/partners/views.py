@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView, View
 
+from apps.core.admin_site import is_staff_session
 from apps.core.page_cache import public_page
 from apps.core.pagination import list_paginator
 
@@ -50,9 +51,9 @@ def map_config(*, styles=LEAFLET_STYLES, **extra):
     }
 
 
-def can_preview(user):
+def can_preview(request):
     """Staff who may see partners in the admin may also preview unpublished pages and logos."""
-    return user.is_authenticated and user.is_staff and user.has_perm("partners.view_partner")
+    return is_staff_session(request) and request.user.has_perm("partners.view_partner")
 
 
 @public_page(query=[*FILTERS, "page"], search="q", values=FILTER_VALUES)
@@ -98,7 +99,7 @@ class PartnerDetailView(DetailView):
         partners = Partner.objects.select_related("certificate")
         # Only a visitor with a session can be staff: others never touch the session, so the
         # page stays the same for every anonymous visitor and can be cached.
-        if settings.SESSION_COOKIE_NAME in self.request.COOKIES and can_preview(self.request.user):
+        if settings.SESSION_COOKIE_NAME in self.request.COOKIES and can_preview(self.request):
             return partners
         return partners.published()
 
@@ -145,7 +146,7 @@ class PartnerLogoView(View):
             raise Http404
         path = f"partners/logos/{name}"
         partners = Partner.objects.filter(logo=path)
-        if not can_preview(request.user):
+        if not can_preview(request):
             partners = partners.published()
         is_published = partners.values_list("is_published", flat=True).first()
         if is_published is None:

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_program, make_staff
+from tests.staff import add_totp, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +20,13 @@ def _log_in(page, role):
     user = make_staff(role=role, first_name="Maximiliana", last_name="Featherstonehaugh-Worthington")
     user.set_password(PASSWORD)
     user.save()
+    secret = add_totp(user)  # site administrators must have one; the others may
     page.goto("/admin/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.fill("#id_code", totp_code(secret))
+    page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name="Neurosequential Model of Therapeutics: staff")).to_be_visible()
     return user
 

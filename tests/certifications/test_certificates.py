@@ -15,6 +15,7 @@ from apps.certifications.tokens import certificate_url, make_certificate_token
 from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_certificate, make_program, make_staff
 from tests.html import elements, text_of
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_a_certificate_token_names_one_certificate_only(client):
 def test_site_administrator_revokes_through_the_admin_and_the_holder_is_told(client, send_queued, mailoutbox):
     certificate = make_certificate()
     admin = make_staff(role=SITE_ADMINISTRATORS)
-    client.force_login(admin)
+    admin_login(client, admin)
     url = f"/admin/certifications/certificate/{certificate.pk}/revoke/"
 
     empty = client.post(url, {"reason": ""})
@@ -147,7 +148,7 @@ def _certificate_in(href):
 def test_the_certificate_page_in_the_admin_links_the_printable_certificate_relatively(client, settings):
     settings.SITE_URL = "http://127.0.0.1:8201"
     certificate = make_certificate()
-    client.force_login(make_staff(role=SITE_ADMINISTRATORS))
+    admin_login(client, make_staff(role=SITE_ADMINISTRATORS))
 
     page = client.get(f"/admin/certifications/certificate/{certificate.pk}/change/").content.decode()
 
@@ -157,7 +158,7 @@ def test_the_certificate_page_in_the_admin_links_the_printable_certificate_relat
 
 def test_reviewer_sees_no_revoke_button_and_cannot_revoke(client):
     certificate = make_certificate()
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
 
     page = client.get(f"/admin/certifications/certificate/{certificate.pk}/change/").content.decode()
     response = client.post(f"/admin/certifications/certificate/{certificate.pk}/revoke/", {"reason": "No."})
@@ -176,7 +177,7 @@ def test_new_expiry_date_in_the_admin_restarts_reminders_and_reactivates(client)
         expires_on=today - timedelta(days=3),
         reminded_90_at=timezone.now(),
     )
-    client.force_login(make_staff(role=SITE_ADMINISTRATORS))
+    admin_login(client, make_staff(role=SITE_ADMINISTRATORS))
     new_date = today + timedelta(days=400)
 
     response = client.post(
@@ -203,7 +204,7 @@ def test_new_expiry_date_in_the_admin_restarts_reminders_and_reactivates(client)
 
 def test_certificates_are_never_added_or_deleted_in_the_admin(client):
     certificate = make_certificate()
-    client.force_login(make_staff(role=SITE_ADMINISTRATORS))
+    admin_login(client, make_staff(role=SITE_ADMINISTRATORS))
 
     assert client.get("/admin/certifications/certificate/add/").status_code == 403
     assert client.get(f"/admin/certifications/certificate/{certificate.pk}/delete/").status_code == 403

@@ -10,6 +10,7 @@ from apps.certifications.models import Application
 from apps.core.roles import CONTENT_EDITORS, REVIEWERS
 from tests.factories import make_application, make_certificate, make_program, make_staff
 from tests.html import elements
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_no_decisions_yet_has_no_median():
 
 
 def test_dashboard_page_draws_an_accessible_svg_without_inline_styles(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     make_application(status="submitted")
 
     response = client.get(DASHBOARD)
@@ -104,7 +105,7 @@ def test_dashboard_page_draws_an_accessible_svg_without_inline_styles(client):
 
 @pytest.mark.parametrize("size", [5, 50])
 def test_dashboard_query_count_does_not_grow(client, django_assert_max_num_queries, size):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     program = make_program()
     for i in range(size):
         make_application(status=["submitted", "approved", "in_review"][i % 3], program=program)
@@ -114,9 +115,9 @@ def test_dashboard_query_count_does_not_grow(client, django_assert_max_num_queri
 
 
 def test_admin_index_links_the_dashboard_for_reviewers_only(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     reviewer_links = [attrs["href"] for _, attrs, _ in elements(client.get("/admin/").content.decode(), "a")]
-    client.force_login(make_staff(role=CONTENT_EDITORS))
+    admin_login(client, make_staff(role=CONTENT_EDITORS))
     editor_links = [attrs["href"] for _, attrs, _ in elements(client.get("/admin/").content.decode(), "a")]
 
     assert DASHBOARD in reviewer_links
@@ -126,7 +127,7 @@ def test_admin_index_links_the_dashboard_for_reviewers_only(client):
 def test_the_figures_are_kept_for_the_configured_time_and_the_page_says_when_they_were_made(client, settings):
     settings.DASHBOARD_CACHE_SECONDS = 300
     make_application(status="submitted")
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
 
     first = client.get(DASHBOARD)
     make_application(status="submitted")

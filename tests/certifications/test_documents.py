@@ -15,6 +15,7 @@ from tests.factories import (
     private_files,
 )
 from tests.files import pdf_bytes, png_bytes, upload
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +52,13 @@ def test_signed_in_users_who_are_not_staff_are_refused(client, django_user_model
 
 
 def test_staff_without_the_permission_are_refused(client, staff_user, document):
-    client.force_login(staff_user)
+    admin_login(client, staff_user)
 
     assert client.get(_download_url(document)).status_code == 403
 
 
 def test_staff_with_the_permission_get_the_file_as_a_sandboxed_attachment(client, reviewer, document):
-    client.force_login(reviewer)
+    admin_login(client, reviewer)
 
     response = client.get(_download_url(document))
 
@@ -71,7 +72,7 @@ def test_staff_with_the_permission_get_the_file_as_a_sandboxed_attachment(client
 
 
 def test_superusers_may_download(client, superuser, document):
-    client.force_login(superuser)
+    admin_login(client, superuser)
 
     response = client.get(_download_url(document))
 
@@ -80,13 +81,13 @@ def test_superusers_may_download(client, superuser, document):
 
 
 def test_the_download_answers_only_get_and_head(client, reviewer, document):
-    client.force_login(reviewer)
+    admin_login(client, reviewer)
 
     assert client.post(_download_url(document)).status_code == 405
 
 
 def test_an_unknown_or_missing_document_is_not_found(client, reviewer, document):
-    client.force_login(reviewer)
+    admin_login(client, reviewer)
     assert client.get("/staff/documents/999999/download/").status_code == 404
 
     storages["private"].delete(document.file.name)

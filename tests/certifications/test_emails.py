@@ -18,6 +18,7 @@ from apps.core.models import EmailText
 from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_staff
 from tests.html import elements, text_of
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +184,7 @@ def test_the_standard_texts_use_only_documented_placeholders(template):
 
 
 def test_email_texts_admin_starts_from_the_standard_text_and_previews(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     client.get("/admin/core/emailtext/")
     template = EmailText.objects.get(template=_template("application_rejected"))
     url = f"/admin/core/emailtext/{template.pk}/change/"

@@ -11,6 +11,7 @@ from apps.core.models import EmailText
 from apps.core.roles import REVIEWERS, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_program, make_staff
 from tests.html import elements, text_of
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ QUEUE = "/admin/certifications/application/"
 @pytest.fixture
 def reviewer(client):
     user = make_staff(role=REVIEWERS, first_name="Robin", last_name="Reyes")
-    client.force_login(user)
+    admin_login(client, user)
     return user
 
 
@@ -352,7 +353,7 @@ def test_reviewer_cannot_reopen_but_a_site_administrator_can(client, reviewer):
 
     assert client.post(url, {"message": "Please", "_confirm": "1"}).status_code == 403
     admin = make_staff(role=SITE_ADMINISTRATORS)
-    client.force_login(admin)
+    admin_login(client, admin)
     preview = client.post(url, {"message": "Appeal upheld.", "_preview": "1"}).content.decode()
     digest = elements(preview, "input", name="previewed")[0][1]["value"]
     client.post(url, {"message": "Appeal upheld.", "previewed": digest, "_confirm": "1"})
@@ -389,7 +390,7 @@ def test_history_shows_field_changes_and_cannot_revert(client, reviewer):
 
 
 def test_nobody_adds_or_deletes_applications_in_the_admin(client):
-    client.force_login(make_staff(role=SITE_ADMINISTRATORS))
+    admin_login(client, make_staff(role=SITE_ADMINISTRATORS))
     application = make_application(status="submitted")
 
     assert client.get(f"{QUEUE}add/").status_code == 403
@@ -399,7 +400,7 @@ def test_nobody_adds_or_deletes_applications_in_the_admin(client):
 def test_review_pages_carry_no_inline_style_or_script(client):
     import re
 
-    client.force_login(make_staff(role=SITE_ADMINISTRATORS))
+    admin_login(client, make_staff(role=SITE_ADMINISTRATORS))
     application = make_application(status="approved")
     certificate = Certificate.objects.get(application=application)
     template, _ = EmailText.objects.get_or_create(template="certifications/email/application_rejected")

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.certifications.models import Application
 from tests.factories import make_application
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def rows(response):
 @pytest.mark.parametrize("query", ["", "?status=all&q=Jane", "?status=all&p=1&o=3"])
 def test_row_links_keep_the_list_filters_as_django_writes_them(client, superuser, query):
     application = make_application(full_name="Jane Example")
-    client.force_login(superuser)
+    admin_login(client, superuser)
 
     response = client.get(CHANGELIST + query)
 
@@ -51,7 +52,7 @@ def test_a_filtered_list_resolves_no_url_per_row(client, superuser, monkeypatch)
     resolved = []
     real_resolve = admin_urls.resolve
     monkeypatch.setattr(admin_urls, "resolve", lambda path: resolved.append(path) or real_resolve(path))
-    client.force_login(superuser)
+    admin_login(client, superuser)
 
     response = client.get(CHANGELIST + "?status=all")
 

@@ -17,6 +17,7 @@ from apps.core.services import photo_delete, photo_save
 from tests import files
 from tests.factories import make_photo, make_staff
 from tests.html import elements
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def _halves_jpeg(size, *, orientation=None):
 
 @pytest.fixture
 def editor(client, roles):
-    client.force_login(make_staff(role=CONTENT_EDITORS))
+    admin_login(client, make_staff(role=CONTENT_EDITORS))
     return client
 
 
@@ -449,7 +450,7 @@ def test_the_change_page_lists_the_files_the_portal_made(editor):
 
 @pytest.mark.parametrize("path", [CHANGELIST, ADD])
 def test_staff_without_the_photo_permissions_are_refused(client, roles, path):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
 
     assert client.get(path).status_code == 403
 

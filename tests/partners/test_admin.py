@@ -15,6 +15,7 @@ from apps.partners.resources import PartnerResource
 from tests import files
 from tests.factories import make_application, make_partner, make_program, make_site_certificate
 from tests.html import elements
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def editor(client, django_user_model):
     user.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="partners", codename__endswith="partner")
     )
-    client.force_login(user)
+    admin_login(client, user)
     return client
 
 
@@ -105,7 +106,7 @@ def test_change_page_has_the_click_to_place_map(editor, settings):
 
 
 def test_staff_without_partner_permissions_cannot_open_the_admin(client, staff_user):
-    client.force_login(staff_user)
+    admin_login(client, staff_user)
 
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(IMPORT).status_code == 403
@@ -412,7 +413,7 @@ def test_export_writes_csv_and_xlsx_that_import_back(editor):
 def test_import_needs_add_and_change_permissions(client, django_user_model):
     viewer = django_user_model.objects.create_user(username="viewer", email="viewer@example.org", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_partner"))
-    client.force_login(viewer)
+    admin_login(client, viewer)
 
     assert client.get(IMPORT).status_code == 403
     assert client.get(EXPORT).status_code == 200

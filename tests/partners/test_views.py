@@ -11,6 +11,7 @@ from apps.partners.models import Partner
 from tests import files
 from tests.factories import make_partner, make_site_certificate
 from tests.html import elements, labels, text_of
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -287,7 +288,7 @@ def test_unpublished_partner_is_not_found_for_the_public(client):
 
 def test_unpublished_partner_is_not_found_for_staff_without_partner_permissions(client, staff_user):
     make_partner(slug="draft", is_published=False)
-    client.force_login(staff_user)
+    admin_login(client, staff_user)
 
     assert client.get("/partners/draft/").status_code == 404
 
@@ -295,7 +296,7 @@ def test_unpublished_partner_is_not_found_for_staff_without_partner_permissions(
 def test_staff_who_edit_partners_can_preview_an_unpublished_page(client, staff_user):
     make_partner(slug="draft", is_published=False, latitude=None, longitude=None)
     staff_user.user_permissions.add(Permission.objects.get(codename="view_partner"))
-    client.force_login(staff_user)
+    admin_login(client, staff_user)
 
     response = client.get("/partners/draft/")
 

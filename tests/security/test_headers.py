@@ -29,6 +29,7 @@ from tests.factories import (
     make_staff,
 )
 from tests.files import pdf_bytes, png_bytes
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -282,7 +283,7 @@ def test_form_posts_and_their_refusals_carry_them(client, starter_content):
 def test_staff_pages_and_document_downloads_carry_them(client, starter_content):
     reviewer = make_staff(role="Reviewers")
     document = make_document(make_application(status=Status.SUBMITTED))
-    client.force_login(reviewer)
+    admin_login(client, reviewer)
     answers = {}
 
     for name, path in [

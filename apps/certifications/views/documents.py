@@ -2,11 +2,12 @@
 
 import logging
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
+
+from apps.core.admin_site import staff_session_required
 
 from ..models import ApplicationDocument
 
@@ -18,11 +19,11 @@ DOCUMENT_PERMISSION = "certifications.view_applicationdocument"
 
 
 @require_safe
-@login_required
+@staff_session_required
 def document_download(request, pk):
     """An applicant's document, for staff with the permission, as an attachment the browser will
     neither sniff nor run."""
-    if not (request.user.is_staff and request.user.has_perm(DOCUMENT_PERMISSION)):
+    if not request.user.has_perm(DOCUMENT_PERMISSION):
         raise PermissionDenied
     document = get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=pk)
     try:

@@ -4,6 +4,7 @@ apps' records here; no other app imports it."""
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -39,11 +40,13 @@ class Records:
     certificates: QuerySet
     registrations: QuerySet
     documents: QuerySet
+    inquiries: QuerySet
 
 
 def records_of(user, *, holdings=None):
     """Everything that belongs to `user`: applications in any state (drafts included), their
-    certificates, training registrations and application documents."""
+    certificates, training registrations, application documents and the messages they sent
+    through the contact form."""
     if holdings is None:
         holdings = list(EmailHolding.objects.filter(user=user)) if user.is_authenticated else []
     applications = _owned(Application.objects.all(), holdings)
@@ -56,6 +59,8 @@ def records_of(user, *, holdings=None):
         certificates=certificates,
         registrations=_owned(Registration.objects.all(), holdings),
         documents=ApplicationDocument.objects.filter(application__in=application_ids),
+        # By name: no app imports `inquiries` (DESIGN.md).
+        inquiries=_owned(apps.get_model("inquiries", "Inquiry").objects.all(), holdings),
     )
 
 

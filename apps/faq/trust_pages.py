@@ -94,23 +94,57 @@ We never sell your data, and we do not use it for advertising.
 
 - **Drafts** of applications that are never submitted are deleted, with their documents, 30 days
   after they were last saved.
+- **Documents of applications that were not approved or were withdrawn** are deleted 12 months
+  after the decision or the withdrawal; the application itself and its history are kept.
 - **Submitted applications** and their history are kept while the certification they lead to is
   valid, and for a period after it ends.
 - **Certificates** are kept, and stay verifiable, for as long as they are valid and for a period
   after they expire or are revoked, so that a past certification can still be confirmed.
 - **Training registrations** and **messages** are kept for a period after the training or the
   answer.
+- **Accounts** made when someone asks for a sign-in code are deleted after 24 hours if the code is
+  never used.
 
 {TO_CONFIRM} each period above ("a period after"), as your lawyer sets them.
+
+## Your data, yourself
+
+Sign in to [My NMT](/my/) with a code sent to your email address, then open *Your data*:
+
+- **Download my data** gives you a ZIP file: every record the portal holds about you (your account
+  and addresses, your applications with every answer and step, the messages we sent you, your
+  certificates, training registrations and site memberships) and the documents you uploaded.
+  Reviewers' internal notes are not part of it.
+- **Erase my data** asks us to delete it. A site administrator confirms the request, or tells you
+  why not (for example while a complaint about a certificate is open), and we email you either way.
+
+Once confirmed, we delete your account, your addresses, every application with its documents, the
+messages of its review and reviewers' notes, your training registrations and site memberships, and
+every earlier copy of them. We keep only what these rules need:
+
+- **A certificate** stays verifiable while it is valid and for 7 years after it expires or is
+  revoked: its number, the holder's name, the program, its dates and its status. It leaves the
+  public registry, its city, country and your email address are deleted (so no renewal reminders
+  are sent), and after the 7 years it is deleted too. A certified site's certificate belongs to the
+  organisation: only your own details, as its coordinator, are deleted from it.
+- **The application that certificate was issued from** is reduced to its reference, program,
+  status and dates (for a site, also the organisation's own answers, never the coordinator's or the
+  sponsor's), with the steps of its review but not their messages.
+
+Messages you sent through the contact form from the same address are in the download, and are
+deleted with everything else.
+
+{TO_CONFIRM} the 12 months and the 7 years above; the portal's operators set both (changing them
+> changes what the portal deletes, and this text must say the same).
 
 ## Your rights
 
 You may ask us for a copy of your data, to correct it, to delete it, to restrict or object to its
 use, and to receive it in a portable form. You may withdraw a consent (such as being listed in the
-registry) at any time, without affecting what was done before. Write to us through the
-[contact form](/contact/); we answer within one month. Some records (a certificate already issued,
-for example) may have to be kept for as long as the law or our certification rules require; we
-will tell you when that is so.
+registry) at any time, without affecting what was done before. Download or erase your data
+yourself in My NMT (above), or write to us through the [contact form](/contact/); we answer within
+one month. Some records (a certificate already issued, for example) may have to be kept for as long
+as the law or our certification rules require; we will tell you when that is so.
 
 If you think we have not handled your data properly, you may complain to the data protection
 authority of your country.

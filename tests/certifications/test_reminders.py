@@ -66,6 +66,17 @@ def test_nothing_is_sent_before_90_days(daily, days_left):
     assert daily()[1] == []
 
 
+def test_a_certificate_without_an_address_is_not_reminded(daily):
+    """A certificate kept after its holder asked to be erased has no address left."""
+    certificate = _expiring_in(30)
+    Certificate.objects.filter(pk=certificate.pk).update(email="")
+
+    summary, subjects = daily()
+
+    assert subjects == []
+    assert summary["reminded_30_at"] == 0
+
+
 def test_running_twice_sends_nothing_twice(daily):
     _expiring_in(90)
     _expiring_in(30)

@@ -9,6 +9,7 @@ from tests.events.test_registration import VALID as REGISTRATION
 from tests.factories import make_event
 from tests.html import elements, text_of
 from tests.inquiries.test_contact import VALID as INQUIRY
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,6 @@ def test_the_cookies_the_portal_sets_are_the_ones_the_cookies_page_lists(client,
     client.get("/contact/")
     client.post("/contact/", INQUIRY, follow=True)
     client.post(f"/events/{event.slug}/register/", REGISTRATION)
-    client.force_login(staff_user)
+    admin_login(client, staff_user)
 
     assert {"csrftoken", "sessionid"} <= set(client.cookies) <= {name for name, *_ in COOKIE_ROWS}

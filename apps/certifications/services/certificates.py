@@ -138,6 +138,8 @@ def certificates_send_reminders(*, today=None):
     for field, event, first_day, last_day in REMINDER_STAGES:
         due = (
             Certificate.objects.exclude(status=Certificate.Status.REVOKED)
+            # A certificate kept after its holder's erasure has no address to write to.
+            .exclude(email="")
             .filter(
                 expires_on__lte=today + timedelta(days=first_day),
                 expires_on__gte=today + timedelta(days=last_day),

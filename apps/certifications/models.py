@@ -172,6 +172,17 @@ class Application(TimeStampedModel):
         blank=True,
         help_text="Leave empty if you are in private practice.",
     )
+    works_at = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_applications",
+        limit_choices_to={"kind": "site", "status": "approved"},
+        verbose_name="NMT site you work at",
+        help_text="Optional: the certificate number of the certified NMT site where you work, as its coordinator "
+        "gives it (like NMT-C-2026-00012-7KQX4M). The site’s coordinator then confirms that you work there.",
+    )
     years_of_practice = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Whole years since you were first licensed or credentialed."
     )

@@ -30,7 +30,7 @@ class ApplicationColumns(resources.ModelResource):
     certificate = fields.Field(column_name="Certificate")
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("program", "assigned_to", "certificate")
+        return queryset.select_related("program", "assigned_to", "certificate", "works_at")
 
     def dehydrate_kind(self, application):
         return application.get_kind_display()

@@ -93,6 +93,7 @@ SECTIONS = {
             "Practice",
             (
                 Question("employer"),
+                Question("works_at"),
                 Question("years_of_practice", required=True),
                 Question("populations", required=True),
             ),
@@ -214,6 +215,10 @@ MESSAGES = {
     "profession": {"required": "Enter your profession."},
     "credential_type": {"required": "Enter the type of your licence or credential."},
     "credential_issuer": {"required": "Enter the body that issued your licence or credential."},
+    "works_at": {
+        "invalid_choice": "Enter the certificate number of a certified NMT site, like NMT-C-2026-00012-7KQX4M, "
+        "or leave this empty. The site’s coordinator can give it to you.",
+    },
     "years_of_practice": dict.fromkeys(
         ["required", "invalid", "min_value", "max_value"],
         "Enter your years of practice as a whole number from 0 to 70.",

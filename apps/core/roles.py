@@ -34,10 +34,11 @@ ROLES = {
             "core.change_emailtext",
         ],
     },
-    # Edit the public content; no applications, no applicant documents, no certificates.
+    # Edit the public content, and approve site coordinators' changes to their partner listings;
+    # no applications, no applicant documents, no certificates.
     CONTENT_EDITORS: {
         "apps": ["faq", "partners", "events", "library", "inquiries"],
-        "models": ["core.sitesettings", "core.photo"],
+        "models": ["core.sitesettings", "core.photo", "accounts.listingchange"],
     },
     # Everything, staff accounts and groups included, plus reopening decisions and revoking.
     SITE_ADMINISTRATORS: {"all": True},

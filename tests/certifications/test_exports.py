@@ -9,6 +9,7 @@ import pytest
 from apps.certifications.resources import ApplicationResource, CertificateResource
 from apps.core.roles import CONTENT_EDITORS, REVIEWERS
 from tests.factories import make_application, make_certificate, make_staff
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ APPLICATION_COLUMNS = [
     "Licence or credential number",
     "Issuing body",
     "Employer or organisation",
+    "NMT site you work at",
     "Years of practice",
     "Populations served",
     "Statement of motivation",
@@ -93,7 +95,7 @@ def _by_column(rows):
 
 
 def test_application_csv_has_the_columns_and_only_the_filtered_rows(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     waiting = make_application(status="submitted", full_name="Amira Okafor")
     approved = make_application(status="approved")
 
@@ -131,7 +133,7 @@ def test_application_csv_has_the_columns_and_only_the_filtered_rows(client):
 
 
 def test_application_xlsx_export(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     application = make_application(status="submitted", kind="site")
 
     response = _export(client, "/admin/certifications/application/export/", ApplicationResource, XLSX_FORMAT)
@@ -153,7 +155,7 @@ def test_application_xlsx_export(client):
 
 
 def test_formulas_in_applicant_text_are_escaped(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     make_application(status="submitted", full_name='=HYPERLINK("http://evil.example","click")')
 
     rows = _csv_rows(_export(client, "/admin/certifications/application/export/", ApplicationResource, CSV_FORMAT))
@@ -164,7 +166,7 @@ def test_formulas_in_applicant_text_are_escaped(client):
 
 
 def test_selected_applications_export_through_the_action(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     chosen = make_application(status="submitted")
     make_application(status="submitted")
 
@@ -186,7 +188,7 @@ def test_selected_applications_export_through_the_action(client):
 
 
 def test_certificate_csv_columns(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     certificate = make_certificate()
 
     rows = _csv_rows(_export(client, "/admin/certifications/certificate/export/", CertificateResource, CSV_FORMAT))
@@ -204,7 +206,7 @@ def test_certificate_csv_columns(client):
     ],
 )
 def test_content_editors_cannot_export(client, url, resource):
-    client.force_login(make_staff(role=CONTENT_EDITORS))
+    admin_login(client, make_staff(role=CONTENT_EDITORS))
     make_certificate()
 
     assert client.get(url).status_code == 403
@@ -212,7 +214,7 @@ def test_content_editors_cannot_export(client, url, resource):
 
 
 def test_the_export_offers_csv_and_excel_only(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
 
     page = client.get("/admin/certifications/application/export/")
 
@@ -220,7 +222,7 @@ def test_the_export_offers_csv_and_excel_only(client):
 
 
 def test_the_queue_export_names_an_answered_request_and_lists_it_first(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     waiting = make_application(status="submitted")
     answered = make_application(status="answered")
 

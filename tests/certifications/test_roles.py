@@ -8,6 +8,7 @@ from django.core.management.sql import emit_post_migrate_signal
 
 from apps.core.roles import CONTENT_EDITORS, REVIEWERS, ROLES, SITE_ADMINISTRATORS
 from tests.factories import make_application, make_certificate, make_staff
+from tests.staff import admin_login
 
 # Every test starts from the roles as a deploy leaves them: migrate, then `manage.py sync_roles`.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
@@ -46,20 +47,31 @@ def test_reviewers_hold_exactly_the_review_permissions():
 
 
 def test_content_editors_hold_every_content_permission_and_nothing_of_certification():
-    expected = set(
-        Permission.objects.filter(
-            content_type__app_label__in=["faq", "inquiries", "partners", "events", "library"]
-        ).values_list("content_type__app_label", "codename")
-    ) | {
-        ("core", f"{action}_{model}")
-        for action in ["add", "change", "delete", "view"]
-        for model in ["sitesettings", "photo"]
-    }
+    expected = (
+        set(
+            Permission.objects.filter(
+                content_type__app_label__in=["faq", "inquiries", "partners", "events", "library"]
+            ).values_list("content_type__app_label", "codename")
+        )
+        | {
+            ("core", f"{action}_{model}")
+            for action in ["add", "change", "delete", "view"]
+            for model in ["sitesettings", "photo"]
+        }
+        | {("accounts", f"{action}_listingchange") for action in ["add", "change", "delete", "view"]}
+    )
 
     held = _permissions(CONTENT_EDITORS)
 
     assert held == expected
-    assert {label for label, _ in held} <= {"faq", "inquiries", "partners", "events", "library", "core"}
+    assert {label for label, _ in held} <= {"faq", "inquiries", "partners", "events", "library", "core", "accounts"}
+    # Of the accounts app, only the coordinators' listing changes: no people, memberships or erasures.
+    assert {codename for label, codename in held if label == "accounts"} == {
+        "add_listingchange",
+        "change_listingchange",
+        "delete_listingchange",
+        "view_listingchange",
+    }
 
 
 def test_site_administrators_hold_every_permission():
@@ -111,11 +123,9 @@ def as_role(client, django_user_model):
         if role == ANONYMOUS:
             return client
         if role == NON_STAFF:
-            user = django_user_model.objects.create_user(username="visitor", password="x" * 16)
-        else:
-            user = make_staff(role=role)
-        client.force_login(user)
-        return client
+            client.force_login(django_user_model.objects.create_user(username="visitor", password="x" * 16))
+            return client
+        return admin_login(client, make_staff(role=role))
 
     return login
 
@@ -161,6 +171,8 @@ MATRIX = [
     ("information pages", lambda ids: "/admin/faq/page/", [LOGIN, LOGIN, 403, 200, 200]),
     ("inquiries", lambda ids: "/admin/inquiries/inquiry/", [LOGIN, LOGIN, 403, 200, 200]),
     ("site settings", lambda ids: "/admin/core/sitesettings/", [LOGIN, LOGIN, 403, 200, 200]),
+    ("listing changes", lambda ids: "/admin/accounts/listingchange/", [LOGIN, LOGIN, 403, 200, 200]),
+    ("site memberships", lambda ids: "/admin/accounts/sitemembership/", [LOGIN, LOGIN, 403, 403, 200]),
     ("staff accounts", lambda ids: "/admin/auth/user/", [LOGIN, LOGIN, 403, 403, 200]),
     ("roles", lambda ids: "/admin/auth/group/", [LOGIN, LOGIN, 403, 403, 200]),
     ("task results", lambda ids: "/admin/django_tasks_database/dbtaskresult/", [LOGIN, LOGIN, 403, 403, 200]),

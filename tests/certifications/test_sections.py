@@ -33,6 +33,7 @@ from tests.factories import (
 )
 from tests.files import pdf_bytes, png_bytes, upload
 from tests.html import control_names, elements, text_of
+from tests.staff import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,7 @@ def test_each_kind_declares_its_fields_once_in_order():
         "credential_number",
         "credential_issuer",
         "employer",
+        "works_at",
         "years_of_practice",
         "populations",
         "motivation",
@@ -249,7 +251,7 @@ def test_the_form_words_a_question_its_own_way_only_where_the_declaration_says(c
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_admin_shows_one_fieldset_per_section_with_its_fields_in_order(client, kind):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     application = make_application(status="submitted", program=_program(kind))
 
     html = client.get(f"/admin/certifications/application/{application.pk}/change/").content.decode()
@@ -293,7 +295,7 @@ def test_the_status_page_shows_every_answer_once_under_its_section(client, kind)
 
 
 def test_the_export_has_one_column_per_field_of_either_kind_after_the_applications_own(client):
-    client.force_login(make_staff(role=REVIEWERS))
+    admin_login(client, make_staff(role=REVIEWERS))
     make_application(status="submitted")
 
     response = client.post(

@@ -77,6 +77,7 @@ def test_status_page_shows_details_documents_and_the_timeline(client):
         ("Licence or credential number", "PSY-12345"),
         ("Issuing body", "Texas State Board"),
         ("Employer or organisation", "Harbor Child Center"),
+        ("NMT site you work at", "Not given"),
         ("Years of practice", "8"),
         ("Populations served", "Children, Families"),
         ("Statement of motivation", "I work with children who have experienced trauma."),

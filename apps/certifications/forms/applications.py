@@ -8,11 +8,12 @@ Forms check the shape of the input; services check the rules. Every uploaded fil
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.text import capfirst
 from django_countries import countries
 
-from ..models import Application, HeardAbout, Kind, Population, Program
+from ..models import Application, Certificate, HeardAbout, Kind, Population, Program, Status
 from ..sections import error_messages, questions_of, sections_of
 from .documents import DocumentsMixin
 
@@ -53,6 +54,44 @@ WIDGETS = {
     "services_description": forms.Textarea(attrs={"rows": 5}),
     "sustainability_plan": forms.Textarea(attrs={"rows": 5}),
 }
+
+
+class SiteCertificateField(forms.ModelChoiceField):
+    """A certified site, typed as its certificate number: the choice is the site's approved
+    application, found by a certificate of a site that is active today. An unknown, individual,
+    expired or revoked number is one message, "invalid_choice"."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Application.objects.filter(kind=Kind.SITE, status=Status.APPROVED), **kwargs)
+
+    def prepare_value(self, value):
+        # What the person typed is shown back as typed; a stored site as its certificate number.
+        if isinstance(value, Application):
+            value = value.pk
+        if isinstance(value, int):
+            return Certificate.objects.filter(application_id=value).values_list("number", flat=True).first() or ""
+        return value
+
+    def to_python(self, value):
+        number = (value or "").strip()
+        if not number:
+            return None
+        if "\x00" in number or len(number) > 40:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        certificate = (
+            Certificate.objects.active()
+            .filter(kind=Kind.SITE, number__iexact=number, application__in=self.queryset)
+            .select_related("application")
+            .first()
+        )
+        if certificate is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return certificate.application
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial) or "").upper() != str(data or "").strip().upper()
 
 
 class ProgramChoiceField(forms.ModelChoiceField):
@@ -159,6 +198,7 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
 
 class IndividualApplicationForm(ApplicationForm):
     kind = Kind.INDIVIDUAL
+    works_at = SiteCertificateField(required=False)
 
     class Meta:
         model = Application

@@ -18,6 +18,8 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
 
     def clean_email(self):
         email = super().clean_email()
-        if email and self._user is None:
+        if email:
+            # allauth also finds an account by its own email field (a staff account made in the
+            # admin); either way the address gets its EmailAddress, for the code to confirm.
             self._user = account_for_address(email=email)
         return email

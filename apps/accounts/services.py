@@ -20,7 +20,7 @@ def account_for_address(*, email):
     address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
     if address is not None:
         return address.user if address.user.is_active else None
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = User.objects.filter(email__iexact=email).order_by("pk").first()
     if existing is not None:
         # A staff account made in the admin, before its address was ever confirmed here.
         if not existing.is_active:

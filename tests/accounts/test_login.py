@@ -186,3 +186,26 @@ def test_sign_out_is_a_post(person_client):
 def test_password_pages_are_not_served(client):
     assert client.get("/accounts/password/reset/").status_code == 404
     assert client.get("/accounts/signup/").status_code in {200, 404}
+
+
+def test_staff_with_an_authenticator_also_give_its_code_after_the_email_code(client, mailoutbox, send_queued):
+    from tests.factories import make_staff
+    from tests.staff import add_totp, totp_code
+
+    staff = make_staff(email="reviewer@example.org")
+    secret = add_totp(staff)
+
+    request_code(client, send_queued, "reviewer@example.org")
+    response = client.post(CONFIRM, {"code": code_in(mailoutbox[0])})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    page = client.get(reverse("mfa_authenticate"))
+    assert page.status_code == 200
+    assert "style=" not in page.content.decode()
+    assert client.get(reverse("accounts:home")).status_code == 302
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:home")).context["user"] == staff
+    # Signed in to My NMT, not to the admin: that takes the password at /admin/login/.
+    assert client.get("/admin/").status_code == 302

@@ -186,11 +186,11 @@ def test_mobile_navigation_opens_and_closes_by_keyboard(page, starter_content):
     expect(about).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     labels = []
-    for _ in range(7):
+    for _ in range(8):
         page.keyboard.press("Tab")
         assert_focus_visible(page)
         labels.append(page.evaluate("document.activeElement.textContent.trim()"))
-    assert labels == ["About", "FAQ", "Certification", "Partners", "Trainings", "Library", "Contact"]
+    assert labels == ["About", "FAQ", "Certification", "Partners", "Trainings", "Library", "Contact", "My NMT"]
     page.keyboard.press("Tab")
     assert focus_is_in(page, "main")  # on into the page: the menu holds no one
 

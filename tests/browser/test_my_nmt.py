@@ -58,6 +58,12 @@ def test_clinician_signs_in_by_code_and_opens_earlier_records(page, run_tasks):
     page.get_by_role("link", name=f"Printable certificate {certificate.number}").click()
     expect(page.get_by_text(certificate.number).first).to_be_visible()
 
+    page.goto("/my/")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    page.goto("/my/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to My NMT")
+
 
 def test_sign_in_page_is_accessible_and_keyboard_operable(page, run_tasks):
     page.goto("/accounts/login/")
@@ -71,3 +77,66 @@ def test_sign_in_page_is_accessible_and_keyboard_operable(page, run_tasks):
 
     expect(page.locator("#form-errors")).to_be_focused()
     expect(page.get_by_label("Email address")).to_have_value("not an address")
+
+
+def test_clinician_downloads_their_data(page, run_tasks):
+    import io
+    import json
+    import zipfile
+
+    application = make_application(status="submitted", email="jordan@example.org")
+    sign_in(page, run_tasks, "jordan@example.org")
+
+    page.get_by_role("link", name="Download or erase your data").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your data")
+    assert serious_accessibility_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my data").click()
+
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
+    data = json.loads(archive.read("data.json"))
+    assert data["account"]["email"] == "jordan@example.org"
+    assert [a["reference"] for a in data["applications"]] == [application.reference]
+
+
+def test_coordinator_invites_a_clinician_who_accepts_and_appears_on_the_site_page(
+    page, browser, live_server, run_tasks
+):
+    from tests.accounts.sites_world import make_site
+
+    site = make_site(email="coordinator@harbor.example.org", organisation_name="Harbor Family Services")
+    clinician_certificate = make_application(
+        status="approved", program=make_program(name="NMT Phase I"), email="dana@example.org"
+    ).certificate
+
+    # The coordinator finds the site in My NMT and invites the clinician.
+    sign_in(page, run_tasks, "coordinator@harbor.example.org")
+    page.get_by_role("link", name="Harbor Family Services").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Harbor Family Services")
+    assert serious_accessibility_violations(page) == []
+    page.locator("#id_invite-email").fill("dana@example.org")
+    page.get_by_role("button", name="Send the invitation").click()
+    staff = page.locator("#staff")
+    expect(staff).to_contain_text("dana@example.org")
+    expect(staff).to_contain_text("not yet accepted")
+
+    # The clinician, in their own browser, accepts and agrees to share.
+    context = browser.new_context(base_url=live_server.url)
+    clinician = context.new_page()
+    try:
+        sign_in(clinician, run_tasks, "dana@example.org")
+        invitations = clinician.locator("#site-invitations")
+        expect(invitations).to_contain_text("Harbor Family Services")
+        assert serious_accessibility_violations(clinician) == []
+        invitations.get_by_role("button", name="Join the staff").click()
+        expect(clinician.locator("#my-sites")).to_contain_text("Its coordinator sees only your name")
+        clinician.get_by_role("button", name="Share my certifications with the coordinator").click()
+        expect(clinician.locator("#my-sites")).to_contain_text("Its coordinator sees your certifications")
+    finally:
+        context.close()
+
+    # The coordinator sees the clinician on the site page, with what they shared.
+    page.reload()
+    expect(staff).to_contain_text("staff member since")
+    expect(staff.locator(".shared")).to_contain_text(clinician_certificate.number)
+    assert site.memberships.filter(status="active", role="staff").count() == 1

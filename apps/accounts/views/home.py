@@ -18,11 +18,13 @@ from apps.certifications.views.registry import CertificateView
 from apps.certifications.views.status import StatusView
 
 from ..records import records_of
+from ..sites import invitations_for, sites_of
 
 logger = logging.getLogger(__name__)
 
 
-@method_decorator(private_page, name="dispatch")
+# The home carries POST forms (sign out, invitations): its private headers send the origin with them.
+@method_decorator(private_page_with_forms, name="dispatch")
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/home.html"
 
@@ -36,6 +38,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             certificates=certificates,
             registrations=registrations,
             documents=list(records.documents.select_related("application").order_by("-uploaded_at")),
+            site_memberships=sites_of(self.request.user),
+            site_invitations=invitations_for(self.request.user),
             **kwargs,
         )
 

@@ -63,6 +63,7 @@ def public_requests():
         ("/library/", None),
         (f"/library/{publication.slug}/", publication.title),
         ("/contact/", None),
+        ("/accounts/login/", "Sign in to My NMT"),
         ("/healthz", None),
         ("/readyz", None),
         # The searches, on SQLite's substring branch: parts of words, in any case, in any order.
@@ -100,8 +101,30 @@ def main():
     for path, must_contain in public_requests():
         check(path, must_contain)
 
+    # My NMT of the sample site's coordinator, signed in as a code sign-in leaves them.
+    from apps.accounts import sample as accounts_sample
+    from apps.accounts.services import account_for_address
+    from apps.accounts.sites import sites_of
+
+    coordinator = account_for_address(email=accounts_sample.COORDINATOR)
+    client.force_login(coordinator, backend="allauth.account.auth_backends.AuthenticationBackend")
+    check("/my/", "My NMT")
+    site = sites_of(coordinator)[0].site
+    check(f"/my/sites/{site.reference}/", site.organisation_name)
+    check("/my/privacy/", "Your data")
+    client.logout()
+
+    # The admin, signed in as its login leaves a superuser who gave both factors.
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from apps.core.admin_site import ADMIN_SESSION_KEY, admin_sign_in_state
+
     staff = get_user_model().objects.create_superuser("sqlite-smoke", "smoke@example.org", None)
+    TOTP.activate(staff, generate_totp_secret())
     client.force_login(staff)
+    session = client.session
+    session[ADMIN_SESSION_KEY] = admin_sign_in_state(staff, second_factor=True)
+    session.save()
     check("/admin/", "Neurosequential Model of Therapeutics: staff")
     check("/admin/certifications/application/dashboard/", "Median")
     check("/admin/certifications/application/?q=sample", None)

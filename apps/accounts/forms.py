@@ -1,6 +1,9 @@
 """Forms of the accounts app."""
 
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from django import forms
+
+from apps.core.form_messages import email_messages
 
 from .services import account_for_address
 
@@ -23,3 +26,46 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
             # admin); either way the address gets its EmailAddress, for the code to confirm.
             self._user = account_for_address(email=email)
         return email
+
+
+# SITES
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We email them a link to My NMT. They accept signed in with this address.",
+        error_messages=email_messages("Enter the email address of the person to invite"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class HandoverForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address of the new coordinator",
+        max_length=254,
+        help_text="They confirm in their own My NMT. Until then you stay the coordinator; afterwards you are a "
+        "staff member of the site, and you can leave it.",
+        error_messages=email_messages("Enter the email address of the person who takes over"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+# PRIVACY
+
+
+class ErasureForm(forms.Form):
+    """The person's confirmation that they want their data erased, and what they want to tell us."""
+
+    confirm = forms.BooleanField(
+        label="I understand that my account and my records will be deleted, except what the rules below keep.",
+        error_messages={"required": "Tick the box to confirm that you want your data erased."},
+    )
+    reason = forms.CharField(
+        label="Anything you want to tell us (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep it to 2,000 characters or fewer (you typed %(show_value)d)."},
+    )

@@ -140,3 +140,22 @@ def test_coordinator_invites_a_clinician_who_accepts_and_appears_on_the_site_pag
     expect(staff).to_contain_text("staff member since")
     expect(staff.locator(".shared")).to_contain_text(clinician_certificate.number)
     assert site.memberships.filter(status="active", role="staff").count() == 1
+
+
+def test_every_signed_in_page_is_accessible(page, run_tasks):
+    """axe over each page a signed-in person reaches, with records, a site and an invitation."""
+    from tests.accounts.sites_world import make_coordinator, make_listing, make_site
+
+    site = make_site(email="coordinator@harbor.example.org", organisation_name="Harbor Family Services")
+    make_listing(site)
+    coordinator = make_coordinator(site, email="coordinator@harbor.example.org")
+    from apps.accounts import sites
+
+    sites.site_staff_invite(site=site, email="jordan@example.org", invited_by=coordinator)
+    make_application(status="submitted", email="jordan@example.org")
+    make_application(status="approved", email="jordan@example.org")
+    sign_in(page, run_tasks, "jordan@example.org")
+
+    for path in ["/my/", "/my/sites/", "/my/privacy/", "/accounts/email/", "/accounts/sessions/", "/accounts/logout/"]:
+        page.goto(path)
+        assert (path, serious_accessibility_violations(page)) == (path, [])

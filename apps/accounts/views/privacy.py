@@ -1,7 +1,6 @@
 """Privacy self-service (/my/privacy/): download my data as a ZIP, ask for my data to be erased.
 Both act on the signed-in person only; no URL names a record or an address."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,24 +16,9 @@ from apps.certifications.services import ServiceError
 from apps.certifications.views.common import mark_private, private_page_with_forms
 from apps.core.ratelimits import ratelimit
 
+from ..forms import ErasureForm
 from ..models import ErasureRequest
 from ..privacy import CERTIFICATE_RETENTION_YEARS, erasure_open, erasure_request, person_data_export
-
-
-class ErasureForm(forms.Form):
-    """The person's confirmation that they want their data erased, and what they want to tell us."""
-
-    confirm = forms.BooleanField(
-        label="I understand that my account and my records will be deleted, except what the rules below keep.",
-        error_messages={"required": "Tick the box to confirm that you want your data erased."},
-    )
-    reason = forms.CharField(
-        label="Anything you want to tell us (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep it to 2,000 characters or fewer (you typed %(show_value)d)."},
-    )
 
 
 @method_decorator(private_page_with_forms, name="dispatch")

@@ -22,8 +22,9 @@ from django.views.generic import TemplateView, View
 from apps.certifications.forms.applications import phone_validator
 from apps.certifications.models import Application, Kind
 from apps.certifications.views.common import mark_private, private_page_with_forms
-from apps.core.form_messages import EMAIL_FORMAT, email_messages
+from apps.core.form_messages import EMAIL_FORMAT
 
+from ..forms import HandoverForm, InviteForm
 from ..models import SiteMembership
 from ..records import holds_address
 from ..sites import (
@@ -52,27 +53,6 @@ from ..sites import (
 
 # Where a person's own actions return: their home, or the sites page.
 RETURN_TO = {"home": "accounts:home", "sites": "accounts:sites"}
-
-
-class InviteForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We email them a link to My NMT. They accept signed in with this address.",
-        error_messages=email_messages("Enter the email address of the person to invite"),
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
-
-
-class HandoverForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address of the new coordinator",
-        max_length=254,
-        help_text="They confirm in their own My NMT. Until then you stay the coordinator; afterwards you are a "
-        "staff member of the site, and you can leave it.",
-        error_messages=email_messages("Enter the email address of the person who takes over"),
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
 
 
 LISTING_MESSAGES = {

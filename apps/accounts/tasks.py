@@ -8,11 +8,12 @@ Running it twice, or twice at once, deletes nothing twice.
 """
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import time
 
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+
+from apps.core.tasks import daily_schedule, next_daily_run
 
 from .privacy import privacy_daily
 
@@ -37,18 +38,9 @@ def purge_retained_documents(*, reschedule=False):
 
 def next_run_at(after):
     """The first RUN_AT strictly after `after`."""
-    local = timezone.localtime(after)
-    candidate = timezone.make_aware(datetime.combine(local.date(), RUN_AT))
-    return candidate if candidate > after else candidate + timedelta(days=1)
+    return next_daily_run(after, at=RUN_AT)
 
 
 def schedule_purge_retained_documents(*, after=None):
     """Queue the next daily run on the worker unless one is already waiting; return when it runs, or None."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=purge_retained_documents.module_path, status=TaskResultStatus.READY, run_after__gt=timezone.now()
-    )
-    if waiting.exists():
-        return None
-    run_after = next_run_at(after or timezone.now())
-    purge_retained_documents.using(run_after=run_after).enqueue(reschedule=True)
-    return run_after
+    return daily_schedule(purge_retained_documents, at=RUN_AT, after=after)

@@ -191,6 +191,7 @@ LOGIN_REDIRECT_URL = "accounts:home"
 # SIGN-IN BY EMAIL CODE (django-allauth; apps/accounts)
 
 ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "apps.accounts.adapter.user_display"
 ACCOUNT_FORMS = {"request_login_code": "apps.accounts.forms.RequestLoginCodeForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]

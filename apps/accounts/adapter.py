@@ -30,3 +30,9 @@ class AccountAdapter(DefaultAccountAdapter):
         from django.contrib.sites.shortcuts import get_current_site
 
         return get_current_site(request)
+
+
+def user_display(user):
+    """How allauth names a person in its pages and messages: by the address they sign in with
+    (their username is an internal token, never shown)."""
+    return user.email or "you"

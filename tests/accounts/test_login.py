@@ -209,3 +209,14 @@ def test_staff_with_an_authenticator_also_give_its_code_after_the_email_code(cli
     assert client.get(reverse("accounts:home")).context["user"] == staff
     # Signed in to My NMT, not to the admin: that takes the password at /admin/login/.
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_welcome_names_the_address_never_the_internal_username(client, mailoutbox, send_queued):
+    person = make_person("clinician@example.org")
+    request_code(client, send_queued, "clinician@example.org")
+
+    response = client.post(CONFIRM, {"code": code_in(mailoutbox[0])}, follow=True)
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert "You are signed in as clinician@example.org." in messages
+    assert person.username not in response.content.decode()

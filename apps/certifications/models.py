@@ -2,6 +2,7 @@
 and the certificates an approval issues."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -53,6 +54,28 @@ class Program(TimeStampedModel):
         default=24, help_text="How long a certificate from this program stays valid."
     )
     is_open = models.BooleanField("open for applications", default=True)
+    # Renewal (issue 14): when a certificate of this program may be renewed, and how renewals are audited.
+    renewal_window_days = models.PositiveSmallIntegerField(
+        "renewal opens (days before expiry)",
+        default=90,
+        help_text="A holder may renew from this many days before the certificate expires.",
+    )
+    renewal_grace_days = models.PositiveSmallIntegerField(
+        "grace period (days after expiry)",
+        default=90,
+        help_text="A holder may still renew this many days after expiry (shown as expired meanwhile); "
+        "after it they apply anew. At most 365.",
+    )
+    renewal_audit_percent = models.PositiveSmallIntegerField(
+        "renewals audited (%)",
+        default=10,
+        help_text="The share of submitted renewals drawn at random for an audit of their evidence.",
+    )
+    renewal_audit_days = models.PositiveSmallIntegerField(
+        "audit deadline (days)",
+        default=30,
+        help_text="How long an audited holder has to send the evidence asked for.",
+    )
 
     objects = ProgramQuerySet.as_manager()
 
@@ -61,6 +84,13 @@ class Program(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=Kind.values), name="program_kind_valid"),
             models.CheckConstraint(condition=models.Q(validity_months__gte=1), name="program_validity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(renewal_grace_days__lte=365), name="program_renewal_grace_at_most_a_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(renewal_audit_percent__lte=100), name="program_renewal_audit_percent_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(renewal_audit_days__gte=1), name="program_renewal_audit_days"),
         ]
 
     def __str__(self):
@@ -86,6 +116,23 @@ class ProgramDocument(models.Model):
     class Meta:
         ordering = ["-required", "kind"]
         constraints = [models.UniqueConstraint(fields=["program", "kind"], name="program_document_unique_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({'required' if self.required else 'optional'})"
+
+
+class RenewalDocument(models.Model):
+    """A document a program asks holders for when they renew (evidence of continued practice and
+    training, for example), declared like the application's documents."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="renewal_documents")
+    kind = models.CharField(max_length=30, choices=DocumentKind)
+    required = models.BooleanField(default=True)
+    help_text = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-required", "kind"]
+        constraints = [models.UniqueConstraint(fields=["program", "kind"], name="renewal_document_unique_kind")]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({'required' if self.required else 'optional'})"
@@ -486,13 +533,28 @@ class Certificate(TimeStampedModel):
     reminded_90_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_30_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_0_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_grace_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Staff may keep one certificate's renewal open past its grace period, with a reason.
+    renewal_extended_until = models.DateField(null=True, blank=True, editable=False)
+    renewal_extension_reason = models.TextField(blank=True, editable=False)
+    renewal_extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="renewal_extensions",
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-number"]
-        permissions = [("revoke_certificate", "Can revoke a certificate")]
+        permissions = [
+            ("revoke_certificate", "Can revoke a certificate"),
+            ("extend_renewal", "Can extend a certificate's renewal window"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(expires_on__gt=models.F("issued_on")), name="certificate_expires_after_issue"
@@ -538,3 +600,38 @@ class Certificate(TimeStampedModel):
 
     def days_to_expiry(self, today=None):
         return (self.expires_on - (today or timezone.localdate())).days
+
+    # RENEWAL: from the program's window before expiry to the end of its grace period after it.
+
+    class RenewalState(models.TextChoices):
+        NOT_YET = "not_yet", "Renewal not open yet"
+        OPEN = "open", "Renewal open"
+        GRACE = "grace", "Expired: renewal still open (grace period)"
+        CLOSED = "closed", "Renewal closed: apply anew"
+
+    @property
+    def renewal_opens_on(self):
+        return self.expires_on - timedelta(days=self.program.renewal_window_days)
+
+    @property
+    def grace_ends_on(self):
+        return self.expires_on + timedelta(days=self.program.renewal_grace_days)
+
+    @property
+    def renewal_closes_on(self):
+        """The last day a renewal may be started: the end of the grace period, or a staff extension."""
+        return max(self.grace_ends_on, self.renewal_extended_until or self.grace_ends_on)
+
+    def renewal_state(self, today=None):
+        """Where the certificate stands for renewal on `today`. A revoked one is never renewed."""
+        today = today or timezone.localdate()
+        if self.status == self.Status.REVOKED or today > self.renewal_closes_on:
+            return self.RenewalState.CLOSED
+        if today < self.renewal_opens_on:
+            return self.RenewalState.NOT_YET
+        if today <= self.expires_on:
+            return self.RenewalState.OPEN
+        return self.RenewalState.GRACE
+
+    def can_renew(self, today=None):
+        return self.renewal_state(today) in {self.RenewalState.OPEN, self.RenewalState.GRACE}

@@ -5,6 +5,7 @@ from django.contrib import admin
 from ..models import (
     Program,
     ProgramDocument,
+    RenewalDocument,
 )
 
 # PROGRAMS
@@ -14,6 +15,16 @@ class ProgramDocumentInline(admin.TabularInline):
     model = ProgramDocument
     fields = ["kind", "required", "help_text"]
     extra = 0
+    verbose_name = "document asked for with an application"
+    verbose_name_plural = "documents asked for with an application"
+
+
+class RenewalDocumentInline(admin.TabularInline):
+    model = RenewalDocument
+    fields = ["kind", "required", "help_text"]
+    extra = 0
+    verbose_name = "document asked for with a renewal"
+    verbose_name_plural = "documents asked for with a renewal"
 
 
 @admin.register(Program)
@@ -23,16 +34,35 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "updated_at"
-    fields = [
-        "name",
-        "slug",
-        "kind",
-        "order",
-        "summary",
-        "description",
-        "requirements",
-        "fee_text",
-        "validity_months",
-        "is_open",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "kind",
+                    "order",
+                    "summary",
+                    "description",
+                    "requirements",
+                    "fee_text",
+                    "validity_months",
+                    "is_open",
+                ]
+            },
+        ),
+        (
+            "Renewal",
+            {
+                "fields": [
+                    "renewal_window_days",
+                    "renewal_grace_days",
+                    "renewal_audit_percent",
+                    "renewal_audit_days",
+                ],
+                "description": "Shown on the programs page as they are set here.",
+            },
+        ),
     ]
-    inlines = [ProgramDocumentInline]
+    inlines = [ProgramDocumentInline, RenewalDocumentInline]

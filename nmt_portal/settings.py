@@ -163,6 +163,7 @@ PUBLIC_CONTENT_MODELS = [
     "faq",
     "certifications.program",
     "certifications.programdocument",
+    "certifications.renewaldocument",
     "certifications.certificate",
     "partners",
     "events",

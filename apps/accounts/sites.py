@@ -10,7 +10,6 @@ Nothing here imports `partners`: the Partner model is looked up by label.
 """
 
 import re
-from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -109,13 +108,12 @@ def coordinated_site(user, reference):
 
 def certification_of(site, today=None):
     """The site's certificate with the dates a coordinator plans by, or None before one is issued:
-    {certificate, status, expires_on, renewal_opens, days_to_expiry, reminders}. Renewal opens when
-    the first reminder is due (REMINDER_STAGES)."""
+    {certificate, status, expires_on, renewal_opens, renewal_closes, renewal_state, days_to_expiry,
+    reminders}, by the program's renewal window and grace period."""
     certificate = Certificate.objects.filter(application=site).select_related("program").first()
     if certificate is None:
         return None
     today = today or timezone.localdate()
-    first_reminder_days = REMINDER_STAGES[0][2]
     reminders = [
         (days, getattr(certificate, field)) for field, _, days, _ in REMINDER_STAGES if getattr(certificate, field)
     ]
@@ -123,8 +121,9 @@ def certification_of(site, today=None):
         "certificate": certificate,
         "status": certificate.effective_status(today),
         "expires_on": certificate.expires_on,
-        "renewal_opens": certificate.expires_on - timedelta(days=first_reminder_days),
-        "renewal_open": certificate.expires_on - timedelta(days=first_reminder_days) <= today,
+        "renewal_opens": certificate.renewal_opens_on,
+        "renewal_closes": certificate.renewal_closes_on,
+        "renewal_state": certificate.renewal_state(today),
         "days_to_expiry": certificate.days_to_expiry(today),
         "reminders": reminders,
     }

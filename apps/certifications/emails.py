@@ -28,6 +28,7 @@ CERTIFICATE_VARIABLES = {
     "certificate.program.name": "the program or level",
     "certificate.issued_on": 'date issued (format it with |date:"j F Y")',
     "certificate.expires_on": 'expiry date (format it with |date:"j F Y")',
+    "certificate.renewal_closes_on": 'the last day to renew without a new application (format it with |date:"j F Y")',
     "verify_url": "the public verification page",
     "certificate_url": "the holder's private printable certificate",
     "site_url": "the portal's address",
@@ -57,6 +58,7 @@ def _certificate_values(certificate):
         "program": {"name": plain(certificate.program.name)},
         "issued_on": certificate.issued_on,
         "expires_on": certificate.expires_on,
+        "renewal_closes_on": certificate.renewal_closes_on,
     }
 
 
@@ -69,7 +71,7 @@ def sandbox_values(context):
             safe[key] = _application_values(value)
         elif key == "certificate":
             safe[key] = _certificate_values(value)
-        elif isinstance(value, str):
+        elif isinstance(value, str | int):
             safe[key] = value
     return safe
 
@@ -99,6 +101,8 @@ def sample_context(event):
         context["application"] = application
     if event == "application_approved" or event.startswith("certificate_"):
         context["certificate"] = certificate
+    if event == "certificate_reminder_grace":
+        context["days_expired"] = 30
     return context
 
 
@@ -127,6 +131,12 @@ EDITABLE_EMAILS = [
     _editable("certificate_reminder_90", "Certificate expires in 90 days", CERTIFICATE_VARIABLES),
     _editable("certificate_reminder_30", "Certificate expires in 30 days", CERTIFICATE_VARIABLES),
     _editable("certificate_reminder_0", "Certificate expires today", CERTIFICATE_VARIABLES),
+    _editable(
+        "certificate_reminder_grace",
+        "Certificate expired, renewal still open",
+        {**CERTIFICATE_VARIABLES, "days_expired": "how many days ago it expired"},
+    ),
+    _editable("certificate_renewal_extended", "Renewal kept open by staff", CERTIFICATE_VARIABLES),
     _editable(
         "certificate_revoked",
         "Certificate revoked",

@@ -17,8 +17,9 @@ SITE_ADMINISTRATORS = "Site administrators"
 
 ROLES = {
     # Work the application queue: read everything about an application, move it through the
-    # lifecycle (change), add internal notes, read and download documents, read certificates and
-    # adjust the applicant email texts. Never delete an application, reopen a decision or revoke.
+    # lifecycle (change), add internal notes, read and download documents, read certificates,
+    # extend one certificate's renewal with a reason, and adjust the applicant email texts. Never
+    # delete an application, reopen a decision or revoke.
     REVIEWERS: {
         "permissions": [
             "certifications.view_program",
@@ -30,6 +31,7 @@ ROLES = {
             "certifications.view_applicationnote",
             "certifications.add_applicationnote",
             "certifications.view_certificate",
+            "certifications.extend_renewal",
             "core.view_emailtext",
             "core.change_emailtext",
         ],

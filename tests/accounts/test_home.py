@@ -173,3 +173,24 @@ def test_an_address_passed_on_passes_only_what_is_made_after(client):
 
     assert first_home.context["applications"] == [earlier]
     assert second_home.context["applications"] == [later]
+
+
+def test_certificates_say_where_their_renewal_stands(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.html import text_of
+
+    today = timezone.localdate()
+    certificate = make_certificate(
+        application=make_application(status="approved", email="holder@example.org"),
+        issued_on=today - timedelta(days=700),
+        expires_on=today - timedelta(days=10),
+    )
+    person = make_person("holder@example.org")
+
+    html = signed_in(client, person).get(reverse("accounts:home")).content.decode()
+
+    closes = certificate.expires_on + timedelta(days=90)
+    assert text_of(html, "td", class_="renewal") == f"expired: still open until {closes:%-d %B %Y}"

@@ -156,11 +156,33 @@ def test_the_page_shows_the_certificate_with_its_expiry_and_renewal_dates(client
     assert text_of(html, "dd", id="certificate-number") == certificate.number
     assert text_of(html, "dd", id="certificate-status") == "Active"
     assert text_of(html, "dd", id="certificate-expires") == _date(certificate.expires_on)
-    opens = certificate.expires_on - timedelta(days=90)
-    assert text_of(html, "dd", id="renewal-opens") == (
-        f"{_date(opens)} (open now: renew before {_date(certificate.expires_on)})"
-    )
+    closes = certificate.expires_on + timedelta(days=90)
+    assert text_of(html, "dd", id="renewal-opens") == f"open now, until {_date(closes)}"
     assert text_of(html, "dd", id="reminders") == "None yet"
+
+
+@pytest.mark.parametrize(
+    ("days_to_expiry", "renewal"),
+    [
+        (91, "opens {opens}"),
+        (90, "open now, until {closes}"),
+        (-1, "expired: still open until {closes}"),
+        (-91, "closed: apply anew"),
+    ],
+)
+def test_the_page_says_where_renewal_stands_by_the_programs_window(client, days_to_expiry, renewal):
+    site = make_site()
+    coordinator = make_coordinator(site)
+    today = timezone.localdate()
+    expires_on = today + timedelta(days=days_to_expiry)
+    Certificate.objects.filter(application=site).update(issued_on=today - timedelta(days=800), expires_on=expires_on)
+
+    html = sign_in(client, coordinator).get(page_url(site)).content.decode()
+
+    expected = renewal.format(
+        opens=_date(expires_on - timedelta(days=90)), closes=_date(expires_on + timedelta(days=90))
+    )
+    assert text_of(html, "dd", id="renewal-opens") == expected
 
 
 def test_an_expired_certificate_says_so(client):

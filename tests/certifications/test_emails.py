@@ -156,6 +156,7 @@ def test_the_sandbox_context_holds_plain_values_only():
         "program": "dict",
         "issued_on": "date",
         "expires_on": "date",
+        "renewal_closes_on": "date",
     }
     assert sorted(safe) == [
         "application",

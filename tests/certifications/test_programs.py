@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from apps.certifications.models import Program, ProgramDocument
+from apps.certifications.models import Program, ProgramDocument, RenewalDocument
 from tests.factories import make_phase_one, make_program, make_program_with_documents, make_site_program
 from tests.html import elements, text_of
 
@@ -49,6 +49,27 @@ def test_programs_page_lists_open_programs_by_kind_with_their_facts(client):
     assert "Letter of support from leadership (required) Organisation chart (required)" in site
 
 
+def test_programs_page_says_how_renewal_works_from_the_programs_settings(client):
+    program = make_phase_one(
+        renewal_window_days=60, renewal_grace_days=30, renewal_audit_percent=15, renewal_audit_days=21
+    )
+    RenewalDocument.objects.create(program=program, kind="training_certificate", help_text="Hours since your last one")
+    make_site_program(renewal_audit_percent=0, renewal_grace_days=1)
+
+    html = client.get(URL).content.decode()
+
+    phase_one = elements(html, "article", id="nmt-phase-i")[0][2]
+    assert (
+        "Renewal Opens 60 days before the certificate expires; a holder may still renew for 30 days after expiry "
+        "(shown as expired meanwhile), then applies anew. No new application: the details are those of the "
+        "certificate, confirmed or corrected. 15 % of renewals, drawn at random, are audited: the holder is asked "
+        "for evidence within 21 days. Training certificate (required): Hours since your last one"
+    ) in phase_one
+    site = elements(html, "article", id="nmt-site")[0][2]
+    assert "may still renew for 1 day after expiry" in site
+    assert "Renewals are not audited. No documents asked for with a renewal." in site
+
+
 def test_programs_page_says_what_certification_attests_and_links_forms_and_status(client):
     make_phase_one()
     make_site_program()
@@ -81,14 +102,15 @@ def test_a_kind_without_open_programs_says_so(client):
 
 def test_programs_page_queries_do_not_grow_with_programs(client, django_assert_max_num_queries):
     make_phase_one()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         client.get(URL)
 
     for n in range(12):
         make_program_with_documents(
             name=f"Program {n}", slug=f"p-{n}", kind="site" if n % 2 else "individual", documents=[("cv", True)]
         )
-    with django_assert_max_num_queries(4):
+        RenewalDocument.objects.create(program=Program.objects.get(slug=f"p-{n}"), kind="training_certificate")
+    with django_assert_max_num_queries(5):
         client.get(URL)
 
 

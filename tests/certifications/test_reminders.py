@@ -191,3 +191,57 @@ def test_the_worker_runs_the_task_and_it_schedules_the_next_day(
     waiting = DBTaskResult.objects.filter(task_path=send_certificate_reminders.module_path, status="READY")
     assert waiting.count() == 1
     assert waiting.get().run_after > timezone.now()
+
+
+# THE REMINDER IN THE GRACE PERIOD
+
+
+@pytest.mark.parametrize(
+    ("days_since_expiry", "sent"),
+    [(29, False), (30, True), (90, True), (91, False)],
+)
+def test_grace_reminder_goes_once_from_30_days_after_expiry_until_the_grace_period_ends(
+    daily, mailoutbox, days_since_expiry, sent
+):
+    certificate = _expiring_in(-days_since_expiry)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        reminded_90_at=timezone.now(), reminded_30_at=timezone.now(), reminded_0_at=timezone.now()
+    )
+    closes = certificate.expires_on + timedelta(days=90)
+
+    summary, subjects = daily()
+
+    expected = [
+        f"Your NMT certificate {certificate.number} has expired: you can still renew it until {closes:%-d %B %Y}"
+    ]
+    assert subjects == (expected if sent else [])
+    assert summary["reminded_grace_at"] == (1 if sent else 0)
+    if sent:
+        body = mailoutbox[0].body
+        assert f"expired {days_since_expiry} days ago" in body
+        assert daily()[1] == []
+
+
+def test_grace_reminder_of_a_short_grace_period_goes_at_its_middle(daily):
+    certificate = _expiring_in(-10)
+    certificate.program.renewal_grace_days = 20
+    certificate.program.save()
+
+    summary, subjects = daily()
+
+    # Ten days after expiry, the middle of a 20-day grace period (the day-of reminder's week is over).
+    assert summary["reminded_grace_at"] == 1
+    assert subjects == [
+        f"Your NMT certificate {certificate.number} has expired: you can still renew it until "
+        f"{certificate.expires_on + timedelta(days=20):%-d %B %Y}"
+    ]
+    assert Certificate.objects.get(pk=certificate.pk).reminded_grace_at is not None
+
+
+def test_no_grace_reminder_for_a_revoked_certificate(daily):
+    certificate = _expiring_in(-40)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.REVOKED, revoked_reason="Licence withdrawn.", revoked_at=timezone.now()
+    )
+
+    assert daily()[1] == []

@@ -41,6 +41,7 @@ def test_reviewers_hold_exactly_the_review_permissions():
         ("certifications", "view_applicationnote"),
         ("certifications", "add_applicationnote"),
         ("certifications", "view_certificate"),
+        ("certifications", "extend_renewal"),
         ("core", "view_emailtext"),
         ("core", "change_emailtext"),
     }
@@ -162,6 +163,11 @@ MATRIX = [
         "revoke a certificate",
         lambda ids: f"/admin/certifications/certificate/{ids['certificate']}/revoke/",
         [LOGIN, LOGIN, 403, 403, 200],
+    ),
+    (
+        "extend a certificate's renewal",
+        lambda ids: f"/admin/certifications/certificate/{ids['certificate']}/extend-renewal/",
+        [LOGIN, LOGIN, 200, 403, 200],
     ),
     ("email texts", lambda ids: "/admin/core/emailtext/", [LOGIN, LOGIN, 200, 403, 200]),
     ("programs", lambda ids: "/admin/certifications/program/", [LOGIN, LOGIN, 200, 403, 200]),

@@ -1,4 +1,5 @@
-"""Admin of certificates: read, correct the holder's details, change the expiry date, revoke, export."""
+"""Admin of certificates: read, correct the holder's details, change the expiry date, extend the
+renewal, revoke, export."""
 
 from datetime import timedelta
 
@@ -67,6 +68,21 @@ class RevokeForm(forms.Form):
     )
 
 
+class RenewalExtensionForm(forms.Form):
+    until = forms.DateField(
+        label="New last day to renew",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The holder may start a renewal up to and including this day. "
+        "At most a year past the end of the grace period.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        max_length=2000,
+        help_text="Kept on the certificate for staff. The holder is emailed the new last day, not the reason.",
+    )
+
+
 @admin.register(Certificate)
 class CertificateAdmin(ChangeListRowsMixin, ReadOnlyHistoryMixin, ExportSelectedMixin, SimpleHistoryAdmin):
     list_display = [
@@ -100,6 +116,9 @@ class CertificateAdmin(ChangeListRowsMixin, ReadOnlyHistoryMixin, ExportSelected
         ("country", "city"),
         "listed_publicly",
         ("issued_on", "expires_on"),
+        "renewal_state_display",
+        ("renewal_opens_on", "grace_ends_on", "renewal_closes_on"),
+        "renewal_extension",
         "revocation",
         "reminders",
         "printable_link",
@@ -111,6 +130,11 @@ class CertificateAdmin(ChangeListRowsMixin, ReadOnlyHistoryMixin, ExportSelected
         "kind",
         "program",
         "issued_on",
+        "renewal_state_display",
+        "renewal_opens_on",
+        "grace_ends_on",
+        "renewal_closes_on",
+        "renewal_extension",
         "revocation",
         "reminders",
         "printable_link",
@@ -125,7 +149,9 @@ class CertificateAdmin(ChangeListRowsMixin, ReadOnlyHistoryMixin, ExportSelected
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("program", "application", "revoked_by")
+        return (
+            super().get_queryset(request).select_related("program", "application", "revoked_by", "renewal_extended_by")
+        )
 
     def save_model(self, request, obj, form, change):
         # A new expiry date goes through the service, which also restarts the reminders and the status.
@@ -145,6 +171,19 @@ class CertificateAdmin(ChangeListRowsMixin, ReadOnlyHistoryMixin, ExportSelected
     def application_link(self, obj):
         url = reverse("admin:certifications_application_change", args=[obj.application_id])
         return format_html('<a href="{}">{}</a>', url, obj.application.reference)
+
+    @admin.display(description="renewal today")
+    def renewal_state_display(self, obj):
+        return obj.renewal_state().label
+
+    @admin.display(description="renewal extension")
+    def renewal_extension(self, obj):
+        if obj.renewal_extended_until is None:
+            return "—"
+        by = obj.renewal_extended_by.get_username() if obj.renewal_extended_by else "unknown"
+        return format_html(
+            "until {} by {}: {}", f"{obj.renewal_extended_until:%Y-%m-%d}", by, obj.renewal_extension_reason
+        )
 
     @admin.display(description="revocation")
     def revocation(self, obj):
@@ -179,6 +218,10 @@ class CertificateAdmin(ChangeListRowsMixin, ReadOnlyHistoryMixin, ExportSelected
         revocable = certificate is not None and certificate.status != Certificate.Status.REVOKED
         if revocable and request.user.has_perm(services.REVOKE_PERMISSION):
             context["revoke_url"] = reverse("admin:certifications_certificate_revoke", args=[certificate.pk])
+        if revocable and request.user.has_perm(services.EXTEND_RENEWAL_PERMISSION):
+            context["extend_renewal_url"] = reverse(
+                "admin:certifications_certificate_extend_renewal", args=[certificate.pk]
+            )
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def get_urls(self):
@@ -187,6 +230,11 @@ class CertificateAdmin(ChangeListRowsMixin, ReadOnlyHistoryMixin, ExportSelected
                 "<int:pk>/revoke/",
                 self.admin_site.admin_view(self.revoke_view),
                 name="certifications_certificate_revoke",
+            ),
+            path(
+                "<int:pk>/extend-renewal/",
+                self.admin_site.admin_view(self.extend_renewal_view),
+                name="certifications_certificate_extend_renewal",
             ),
             *super().get_urls(),
         ]
@@ -216,3 +264,47 @@ class CertificateAdmin(ChangeListRowsMixin, ReadOnlyHistoryMixin, ExportSelected
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/certifications/certificate/revoke.html", context)
+
+    def extend_renewal_view(self, request, pk):
+        certificate = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not request.user.has_perm(services.EXTEND_RENEWAL_PERMISSION):
+            raise PermissionDenied
+        change_url = reverse("admin:certifications_certificate_change", args=[certificate.pk])
+        if certificate.status == Certificate.Status.REVOKED:
+            self.message_user(
+                request, f"Certificate {certificate.number} is revoked; its renewal cannot be extended.", messages.ERROR
+            )
+            return redirect(change_url)
+        form = RenewalExtensionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                certificate = services.certificate_renewal_extend(
+                    certificate=certificate,
+                    until=form.cleaned_data["until"],
+                    reason=form.cleaned_data["reason"],
+                    staff=request.user,
+                )
+            except services.MessageRequired as error:
+                form.add_error("reason", str(error))
+            except services.ServiceError as error:
+                # The service judges the date (after the current last day, within the cap): its
+                # refusal is shown beside the date typed, and the form keeps what was typed.
+                form.add_error("until", str(error))
+            else:
+                last_day = f"{certificate.renewal_closes_on:%Y-%m-%d}"
+                told = " The holder is emailed." if certificate.email else ""
+                self.message_user(
+                    request,
+                    f"Certificate {certificate.number} may be renewed until {last_day}.{told}",
+                    messages.SUCCESS,
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Extend the renewal of certificate {certificate.number}",
+            "certificate": certificate,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/certifications/certificate/extend_renewal.html", context)

@@ -6,11 +6,14 @@ are here; callers import from `apps.certifications.services`.
 """
 
 from .certificates import (
+    EXTEND_RENEWAL_PERMISSION,
     REMINDER_STAGES,
+    RENEWAL_EXTENSION_MAX_DAYS,
     REVOKE_PERMISSION,
     certificate_build,
     certificate_change_expiry,
     certificate_issue,
+    certificate_renewal_extend,
     certificate_revoke,
     certificates_daily,
     certificates_expire,
@@ -45,9 +48,11 @@ from .transitions import (
 
 __all__ = [
     "CERTIFICATE_PREFIX",
+    "EXTEND_RENEWAL_PERMISSION",
     "MAX_DOCUMENTS",
     "REFERENCE_PREFIX",
     "REMINDER_STAGES",
+    "RENEWAL_EXTENSION_MAX_DAYS",
     "REVOKE_PERMISSION",
     "DocumentLimit",
     "InvalidExpiry",
@@ -77,6 +82,7 @@ __all__ = [
     "certificate_build",
     "certificate_change_expiry",
     "certificate_issue",
+    "certificate_renewal_extend",
     "certificate_revoke",
     "certificates_daily",
     "certificates_expire",

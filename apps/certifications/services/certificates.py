@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.emails import email_queue
@@ -108,12 +109,20 @@ def certificate_change_expiry(*, certificate, expires_on):
     if expires_on <= locked.issued_on:
         raise InvalidExpiry("The expiry date must come after the date of issue.")
     locked.expires_on = expires_on
-    locked.reminded_90_at = locked.reminded_30_at = locked.reminded_0_at = None
+    locked.reminded_90_at = locked.reminded_30_at = locked.reminded_0_at = locked.reminded_grace_at = None
     if locked.status != Certificate.Status.REVOKED:
         today = timezone.localdate()
         locked.status = Certificate.Status.ACTIVE if expires_on >= today else Certificate.Status.EXPIRED
     locked.save(
-        update_fields=["expires_on", "status", "reminded_90_at", "reminded_30_at", "reminded_0_at", "updated_at"]
+        update_fields=[
+            "expires_on",
+            "status",
+            "reminded_90_at",
+            "reminded_30_at",
+            "reminded_0_at",
+            "reminded_grace_at",
+            "updated_at",
+        ]
     )
     return locked
 
@@ -183,8 +192,91 @@ def certificates_expire(*, today=None):
     return expired
 
 
+# The reminder in the grace period goes this many days after expiry (earlier for a grace period
+# shorter than twice that: at its middle), once, while the certificate may still be renewed.
+GRACE_REMINDER_DAYS = 30
+
+
+def grace_reminder_due_on(certificate):
+    return certificate.expires_on + timedelta(
+        days=min(GRACE_REMINDER_DAYS, max(1, certificate.program.renewal_grace_days // 2))
+    )
+
+
+def certificates_send_grace_reminders(*, today=None):
+    """Email each holder whose certificate expired and is in its grace period ("expired N days ago,
+    renew until …"), once; return how many. Claimed by a conditional update, like the others."""
+    today = today or timezone.localdate()
+    candidates = (
+        Certificate.objects.exclude(status=Certificate.Status.REVOKED)
+        .exclude(email="")
+        .filter(reminded_grace_at__isnull=True, expires_on__lt=today)
+        # A grace period is at most a year; a staff extension may reach beyond it.
+        .filter(Q(expires_on__gte=today - timedelta(days=366)) | Q(renewal_extended_until__gte=today))
+        .select_related("program", "application")
+        .order_by("expires_on", "pk")
+    )
+    sent = 0
+    for certificate in candidates.iterator(chunk_size=500):
+        if not grace_reminder_due_on(certificate) <= today <= certificate.renewal_closes_on:
+            continue
+        with transaction.atomic():
+            claimed = Certificate.objects.filter(pk=certificate.pk, reminded_grace_at__isnull=True).update(
+                reminded_grace_at=timezone.now()
+            )
+            if claimed:
+                _email_holder(
+                    certificate, "certificate_reminder_grace", days_expired=(today - certificate.expires_on).days
+                )
+                sent += 1
+    return sent
+
+
 def certificates_daily(*, today=None):
     """The daily run: reminders first (the day-of reminder goes to a certificate still active
     today), then expiry. Returns a summary for the log and the command's output."""
     sent = certificates_send_reminders(today=today)
+    sent["reminded_grace_at"] = certificates_send_grace_reminders(today=today)
     return {**sent, "expired": certificates_expire(today=today)}
+
+
+# RENEWAL EXTENSION (staff keep one certificate's renewal open past its grace period)
+
+EXTEND_RENEWAL_PERMISSION = "certifications.extend_renewal"
+# An extension may reach at most this far past the grace period; later, the holder applies anew.
+RENEWAL_EXTENSION_MAX_DAYS = 365
+
+
+@transaction.atomic
+def certificate_renewal_extend(*, certificate, until, reason, staff):
+    """Let the holder renew up to and including `until`, a day after the current last day (the end
+    of the grace period, or an earlier extension) and at most a year past the grace period; keep
+    the reason and who decided (the field history records it), and tell the holder."""
+    if not staff.has_perm(EXTEND_RENEWAL_PERMISSION):
+        raise NotPermitted("Only reviewers and site administrators can extend a renewal.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise MessageRequired("A reason for the extension is required.")
+    locked = Certificate.objects.select_for_update().select_related("program", "application").get(pk=certificate.pk)
+    if locked.status == Certificate.Status.REVOKED:
+        raise InvalidTransition(f"Certificate {locked.number} is revoked; its renewal cannot be extended.")
+    current = locked.renewal_closes_on
+    if until <= current:
+        raise InvalidTransition(f"The new last day must come after the current last day, {current:%Y-%m-%d}.")
+    latest = locked.grace_ends_on + timedelta(days=RENEWAL_EXTENSION_MAX_DAYS)
+    if until > latest:
+        raise InvalidTransition(
+            f"An extension reaches at most a year past the grace period: the last day can be {latest:%Y-%m-%d} "
+            "at the latest. After that the holder applies anew."
+        )
+    if until < timezone.localdate():
+        raise InvalidTransition(f"The new last day, {until:%Y-%m-%d}, has already passed.")
+    locked.renewal_extended_until = until
+    locked.renewal_extension_reason = reason
+    locked.renewal_extended_by = staff
+    locked.save(
+        update_fields=["renewal_extended_until", "renewal_extension_reason", "renewal_extended_by", "updated_at"]
+    )
+    if locked.email:  # a certificate kept after its holder's erasure has no address to write to
+        _email_holder(locked, "certificate_renewal_extended")
+    return locked

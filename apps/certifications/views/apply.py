@@ -63,13 +63,16 @@ class ProgramListView(ListView):
     context_object_name = "programs"
 
     def get_queryset(self):
-        return Program.objects.open().prefetch_related("documents")
+        return Program.objects.open().prefetch_related("documents", "renewal_documents")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         programs = list(context["programs"])
         for program in programs:
             program.document_list = program_documents(program)
+            program.renewal_document_list = [
+                (d.get_kind_display(), d.required, d.help_text) for d in program.renewal_documents.all()
+            ]
         context["individual_programs"] = [p for p in programs if p.kind == Kind.INDIVIDUAL]
         context["site_programs"] = [p for p in programs if p.kind == Kind.SITE]
         context["structured_data"] = programs_schema(programs)

@@ -1,9 +1,11 @@
 """Every action of the lifecycle table through its service, allowed and forbidden, and two reviewers at once."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from apps.certifications import services
 from apps.certifications.lifecycle import LIFECYCLE, REOPEN_PERMISSION, Message, staff_actions
@@ -193,6 +195,12 @@ def test_reopening_an_approval_revokes_its_certificate_and_reapproval_restores_i
     application = make_application(status="approved", reviewer=reviewer)
     number = Certificate.objects.get(application=application).number
 
+    Certificate.objects.filter(application=application).update(
+        reminded_grace_at=timezone.now(),
+        renewal_extended_until=timezone.localdate() + timedelta(days=900),
+        renewal_extension_reason="Parental leave.",
+    )
+
     services.application_reopen(application=application, reviewer=admin, message="Documents were forged.")
     revoked = Certificate.objects.get(application=application)
     services.application_approve(application=application, reviewer=reviewer)
@@ -200,6 +208,12 @@ def test_reopening_an_approval_revokes_its_certificate_and_reapproval_restores_i
 
     assert (revoked.status, revoked.revoked_reason) == ("revoked", "Decision reopened: Documents were forged.")
     assert (restored.number, restored.status, restored.revoked_reason) == (number, "active", "")
+    # Fresh dates: reminders and any renewal extension start over.
+    assert (restored.reminded_grace_at, restored.renewal_extended_until, restored.renewal_extension_reason) == (
+        None,
+        None,
+        "",
+    )
     assert Certificate.objects.count() == 1
 
 

@@ -55,7 +55,9 @@ def certificate_issue(*, application):
     existing.status = Certificate.Status.ACTIVE
     existing.issued_on, existing.expires_on = fresh.issued_on, fresh.expires_on
     existing.revoked_at, existing.revoked_reason, existing.revoked_by = None, "", None
-    existing.reminded_90_at = existing.reminded_30_at = existing.reminded_0_at = None
+    existing.reminded_90_at = existing.reminded_30_at = existing.reminded_0_at = existing.reminded_grace_at = None
+    # Fresh dates, fresh renewal: an extension given to the earlier dates no longer applies.
+    existing.renewal_extended_until, existing.renewal_extension_reason, existing.renewal_extended_by = None, "", None
     existing.save()
     return existing
 

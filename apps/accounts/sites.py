@@ -372,7 +372,14 @@ def site_staff_remove(*, membership, by):
         raise SiteError(f"{membership.email} is not on the staff of {membership.site.organisation_name}.")
     if _was_staff(membership):
         return _return_to_staff(membership)
-    return _end(membership, State.REMOVED)
+    was_active = membership.status == State.ACTIVE
+    membership = _end(membership, State.REMOVED)
+    if was_active:
+        # A member is told; an invitation withdrawn before it was answered simply lapses.
+        email_queue(
+            to=[membership.email], template="accounts/email/site_removed", context=_site_email_context(membership.site)
+        )
+    return membership
 
 
 def _lock_own_staff(membership, user):

@@ -404,13 +404,19 @@ def test_the_coordinator_cannot_leave_without_handing_over():
 # REMOVAL
 
 
-def test_the_coordinator_removes_a_member_and_sees_them_no_more(client):
+def test_the_coordinator_removes_a_member_and_sees_them_no_more(client, send_queued, mailoutbox):
     site = make_site()
     coordinator = make_coordinator(site)
     _, membership = make_staff_member(site, coordinator, consent=True)
     sign_in(client, coordinator)
+    mailoutbox.clear()
 
-    response = client.post(f"{page_url(site)}staff/{membership.pk}/remove/", follow=True)
+    with send_queued():
+        response = client.post(f"{page_url(site)}staff/{membership.pk}/remove/", follow=True)
+
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["clinician@example.org"], "You are no longer on the staff of Harbor Family Services")
+    ]
 
     membership.refresh_from_db()
     assert (membership.status, membership.consent_at) == (State.REMOVED, None)
@@ -823,3 +829,18 @@ def test_a_hostile_address_is_told_at_its_field(client, typed):
     assert response.status_code == 400
     assert elements(response.content.decode(), "div", id="id_invite-email_error") != []
     assert site.memberships.count() == 1
+
+
+def test_withdrawing_an_unanswered_invitation_sends_nothing(client, send_queued, mailoutbox):
+    site = make_site()
+    coordinator = make_coordinator(site)
+    invitation = sites.site_staff_invite(site=site, email="someone@example.org", invited_by=coordinator)
+    sign_in(client, coordinator)
+    mailoutbox.clear()
+
+    with send_queued():
+        client.post(f"{page_url(site)}staff/{invitation.pk}/remove/")
+
+    invitation.refresh_from_db()
+    assert invitation.status == State.REMOVED
+    assert mailoutbox == []

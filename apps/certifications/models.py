@@ -105,37 +105,38 @@ class Program(TimeStampedModel):
         return f"{reverse('certifications:programs')}#{self.slug}"
 
 
-class ProgramDocument(models.Model):
-    """A document a program asks applicants for (the individual CV is always asked for)."""
+class RequestedDocument(models.Model):
+    """A kind of document a program asks for, required or optional, with a hint."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=30, choices=DocumentKind)
     required = models.BooleanField(default=True)
     help_text = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-required", "kind"]
-        constraints = [models.UniqueConstraint(fields=["program", "kind"], name="program_document_unique_kind")]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({'required' if self.required else 'optional'})"
 
 
-class RenewalDocument(models.Model):
+class ProgramDocument(RequestedDocument):
+    """A document a program asks applicants for (the individual CV is always asked for)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="documents")
+
+    class Meta(RequestedDocument.Meta):
+        constraints = [models.UniqueConstraint(fields=["program", "kind"], name="program_document_unique_kind")]
+
+
+class RenewalDocument(RequestedDocument):
     """A document a program asks holders for when they renew (evidence of continued practice and
     training, for example), declared like the application's documents."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="renewal_documents")
-    kind = models.CharField(max_length=30, choices=DocumentKind)
-    required = models.BooleanField(default=True)
-    help_text = models.CharField(max_length=200, blank=True)
 
-    class Meta:
-        ordering = ["-required", "kind"]
+    class Meta(RequestedDocument.Meta):
         constraints = [models.UniqueConstraint(fields=["program", "kind"], name="renewal_document_unique_kind")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({'required' if self.required else 'optional'})"
 
 
 # APPLICATIONS

@@ -11,6 +11,7 @@ urlpatterns = [
     path("my/applications/<uuid:public_id>/", views.MyApplicationView.as_view(), name="application"),
     path("my/applications/<uuid:public_id>/continue/", views.draft_continue, name="draft-continue"),
     path("my/certificates/<str:number>/", views.MyCertificateView.as_view(), name="certificate"),
+    path("my/certificates/<str:number>/renew/", views.RenewView.as_view(), name="renew"),
     path("my/documents/<int:pk>/download/", views.document_download, name="document-download"),
     *sites_urls.urlpatterns,
     *privacy_urls.urlpatterns,

@@ -31,6 +31,7 @@ CERTIFICATE_VARIABLES = {
     "certificate.renewal_closes_on": 'the last day to renew without a new application (format it with |date:"j F Y")',
     "verify_url": "the public verification page",
     "certificate_url": "the holder's private printable certificate",
+    "renew_url": "where the holder renews the certificate (in My NMT, after signing in)",
     "site_url": "the portal's address",
 }
 SAMPLE_NUMBER = "NMT-C-2026-00031-7KQX4M"
@@ -96,8 +97,9 @@ def sample_context(event):
         "message": "(The reviewer's message appears here.)",
         "verify_url": f"{settings.SITE_URL}/verify/{SAMPLE_NUMBER}/",
         "certificate_url": f"{settings.SITE_URL}/certificates/(private link)/",
+        "renew_url": f"{settings.SITE_URL}/my/certificates/{SAMPLE_NUMBER}/renew/",
     }
-    if event.startswith("application_"):
+    if event.startswith(("application_", "renewal_")):
         context["application"] = application
     if event == "application_approved" or event.startswith("certificate_"):
         context["certificate"] = certificate
@@ -118,6 +120,12 @@ def _editable(event, label, placeholders):
 
 EDITABLE_EMAILS = [
     _editable("application_submitted", "Application received", APPLICATION_VARIABLES),
+    _editable("renewal_submitted", "Renewal received", APPLICATION_VARIABLES),
+    _editable(
+        "renewal_audit_requested",
+        "Renewal drawn for audit (evidence asked for)",
+        {**APPLICATION_VARIABLES, "message": "the audit request, with its deadline and what was attested"},
+    ),
     _editable("application_review_started", "Review started", APPLICATION_VARIABLES),
     _editable("application_info_requested", "Information requested", APPLICATION_VARIABLES),
     _editable(

@@ -1,7 +1,8 @@
 """The application lifecycle of DESIGN.md: the statuses and one table of actions.
 
 Each action names the statuses it starts from, the status it leads to, the permission it needs
-(none for the applicant's own actions, taken through their private link), whether a message is
+(none for the applicant's own actions, taken through their private link, and for the portal's own
+audit request), whether a message is
 required, optional or not asked, and the email the applicant receives. The services
 (`services/transitions.py`, one function per action, named `application_<action>`) refuse what
 the table does not allow; the admin builds its buttons and confirmation pages from it, the
@@ -99,6 +100,17 @@ ANSWER = Action(
     message=Message.REQUIRED,
     message_missing="Your answer is required.",
 )
+# The portal's own action: a renewal drawn for audit is asked for its evidence as soon as it is
+# submitted, through the same round trip as a reviewer's request (the holder answers on the status page).
+AUDIT = Action(
+    name="audit",
+    sources=frozenset({Status.SUBMITTED}),
+    target=Status.INFO_REQUESTED,
+    verb="sent an audit request",
+    message=Message.REQUIRED,
+    message_missing="The audit request needs its message to the holder.",
+    email="renewal_audit_requested",
+)
 START_REVIEW = Action(
     name="start_review",
     sources=frozenset({Status.SUBMITTED}),
@@ -185,7 +197,7 @@ REOPEN = Action(
 # The table, keyed by action; the admin shows the staff actions' buttons in this order.
 LIFECYCLE = {
     action.name: action
-    for action in [SUBMIT, WITHDRAW, ANSWER, START_REVIEW, RESUME_REVIEW, REQUEST_INFO, APPROVE, REJECT, REOPEN]
+    for action in [SUBMIT, WITHDRAW, ANSWER, AUDIT, START_REVIEW, RESUME_REVIEW, REQUEST_INFO, APPROVE, REJECT, REOPEN]
 }
 
 DECIDED = frozenset({Status.APPROVED, Status.REJECTED})

@@ -21,7 +21,17 @@ from apps.core.storage import private_storage
 from .enums import DocumentKind, HeardAbout, Kind, OrganisationType, Population  # noqa: F401 - shared choices, also imported from here
 from .lifecycle import AWAITING_REVIEW, DECIDED, WITHDRAW, Status
 
+# A renewal in these states stops the reminders: under review, or done.
+RENEWAL_UNDER_WAY = sorted(
+    {Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED, Status.ANSWERED, Status.APPROVED}
+)
+
 # PROGRAMS
+
+DEFAULT_RENEWAL_ATTESTATIONS = (
+    "I have continued to use the NMT in my practice since my last certificate.\n"
+    "I have completed NMT training, supervision or case-based learning since my last certificate."
+)
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -77,6 +87,13 @@ class Program(TimeStampedModel):
         help_text="How long an audited holder has to send the evidence asked for.",
     )
 
+    renewal_attestations = models.TextField(
+        "renewal attestations",
+        blank=True,
+        default=DEFAULT_RENEWAL_ATTESTATIONS,
+        help_text="What a holder confirms when renewing, one statement per line; each is a box they must tick.",
+    )
+
     objects = ProgramQuerySet.as_manager()
 
     class Meta:
@@ -103,6 +120,15 @@ class Program(TimeStampedModel):
 
     def get_absolute_url(self):
         return f"{reverse('certifications:programs')}#{self.slug}"
+
+    def audit_due_on(self, today=None):
+        """The deadline of an audit requested on `today`."""
+        return (today or timezone.localdate()) + timedelta(days=self.renewal_audit_days)
+
+    @property
+    def attestation_list(self):
+        """The renewal attestations, one per non-empty line."""
+        return [line.strip() for line in self.renewal_attestations.splitlines() if line.strip()]
 
 
 class RequestedDocument(models.Model):
@@ -156,6 +182,15 @@ class ApplicationQuerySet(models.QuerySet):
 
     def site(self):
         return self.filter(kind=Kind.SITE)
+
+    def renewals(self):
+        return self.filter(renews__isnull=False)
+
+    def audits_overdue(self, today=None):
+        """Renewals drawn for audit whose evidence is still awaited past the deadline."""
+        return self.filter(
+            status=Status.INFO_REQUESTED, audit_selected=True, audit_due_on__lt=today or timezone.localdate()
+        )
 
 
 def answered_first():
@@ -315,6 +350,25 @@ class Application(TimeStampedModel):
     )
     consent_privacy = models.BooleanField("agreed to the privacy notice", default=False)
 
+    # Renewal (issue 14): the certificate this application renews, what the holder attested, and
+    # the audit draw made at submission (recorded once, never changed).
+    renews = models.ForeignKey(
+        "Certificate",
+        # An erasure past retention may delete the old certificate; the renewal stays, unlinked.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="renewals",
+        verbose_name="renewal of",
+    )
+    attestations = models.JSONField(
+        "attested", default=list, blank=True, editable=False, help_text="The statements the holder confirmed."
+    )
+    audit_selected = models.BooleanField("drawn for audit", null=True, blank=True, editable=False)
+    audit_drawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    audit_due_on = models.DateField("audit evidence due", null=True, blank=True, editable=False)
+
     # Workflow
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -340,6 +394,11 @@ class Application(TimeStampedModel):
                 condition=models.Q(status=Status.DRAFT)
                 | models.Q(reference__isnull=False, submitted_at__isnull=False, consent_privacy=True),
                 name="application_submitted_complete",
+            ),
+            # Only a renewal drawn for audit has an audit deadline.
+            models.CheckConstraint(
+                condition=models.Q(audit_due_on__isnull=True) | models.Q(audit_selected=True),
+                name="application_audit_due_if_drawn",
             ),
         ]
         indexes = [
@@ -386,6 +445,23 @@ class Application(TimeStampedModel):
     @property
     def is_decided(self):
         return self.status in DECIDED
+
+    @property
+    def is_renewal(self):
+        return self.renews_id is not None
+
+    @property
+    def application_type(self):
+        """ "Renewal" or "New application": what the queue, the exports and the emails call it."""
+        return "Renewal" if self.is_renewal else "New application"
+
+    def audit_overdue(self, today=None):
+        return bool(
+            self.audit_selected
+            and self.status == Status.INFO_REQUESTED
+            and self.audit_due_on
+            and self.audit_due_on < (today or timezone.localdate())
+        )
 
     @property
     def can_withdraw(self):
@@ -494,8 +570,15 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(status=Certificate.Status.ACTIVE, expires_on__gte=today or timezone.localdate())
 
     def listed(self):
-        """Shown in the public registry: the holder agreed (always true of sites)."""
-        return self.filter(listed_publicly=True)
+        """Shown in the public registry: the holder agreed (always true of sites), and the certificate
+        is the current one of its line (not renewed by a certificate that stands)."""
+        return self.filter(listed_publicly=True).exclude(
+            renewed_by__isnull=False, renewed_by__status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED]
+        )
+
+    def renewal_in_progress(self):
+        """Certificates with a renewal submitted and not withdrawn or rejected (under review or approved)."""
+        return self.filter(renewals__status__in=RENEWAL_UNDER_WAY).distinct()
 
 
 class Certificate(TimeStampedModel):
@@ -509,6 +592,10 @@ class Certificate(TimeStampedModel):
     number = models.CharField(max_length=30, unique=True, editable=False)
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="certificate", editable=False
+    )
+    # The certificate this one renews: each certificate in a line is renewed by at most one.
+    renews = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="renewed_by"
     )
     kind = models.CharField(max_length=20, choices=Kind, editable=False)
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="certificates", editable=False)
@@ -635,4 +722,18 @@ class Certificate(TimeStampedModel):
         return self.RenewalState.GRACE
 
     def can_renew(self, today=None):
-        return self.renewal_state(today) in {self.RenewalState.OPEN, self.RenewalState.GRACE}
+        """The window is open and the certificate is the current one of its line."""
+        return self.renewal_state(today) in {self.RenewalState.OPEN, self.RenewalState.GRACE} and not self.is_renewed
+
+    @property
+    def is_renewed(self):
+        """Renewed by a certificate that stands (a revoked renewal, its decision reopened, does not count)."""
+        successor = getattr(self, "renewed_by", None)
+        return successor is not None and successor.status != self.Status.REVOKED
+
+    def current_in_line(self):
+        """The latest standing certificate of the line this one starts or continues (itself if not renewed)."""
+        certificate = self
+        while certificate.is_renewed:
+            certificate = certificate.renewed_by
+        return certificate

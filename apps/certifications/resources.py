@@ -21,6 +21,9 @@ class ApplicationColumns(resources.ModelResource):
 
     reference = fields.Field(attribute="reference", column_name="Reference")
     kind = fields.Field(column_name="Kind")
+    application_type = fields.Field(attribute="application_type", column_name="Type")
+    renews = fields.Field(column_name="Renewal of")
+    audit = fields.Field(column_name="Audit")
     status = fields.Field(column_name="Status")
     applicant = fields.Field(column_name="Applicant or organisation")
     submitted_at = fields.Field(column_name="Submitted")
@@ -30,13 +33,19 @@ class ApplicationColumns(resources.ModelResource):
     certificate = fields.Field(column_name="Certificate")
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("program", "assigned_to", "certificate", "works_at")
+        return queryset.select_related("program", "assigned_to", "certificate", "works_at", "renews")
 
     def dehydrate_kind(self, application):
         return application.get_kind_display()
 
     def dehydrate_status(self, application):
         return application.get_status_display()
+
+    def dehydrate_renews(self, application):
+        return application.renews.number if application.renews_id else ""
+
+    def dehydrate_audit(self, application):
+        return audit_label(application)
 
     def dehydrate_applicant(self, application):
         return application.applicant_name
@@ -63,6 +72,9 @@ class ApplicationColumns(resources.ModelResource):
 APPLICATION_COLUMNS = [
     "reference",
     "kind",
+    "application_type",
+    "renews",
+    "audit",
     "status",
     "applicant",
     "submitted_at",
@@ -99,6 +111,7 @@ class CertificateResource(resources.ModelResource):
     city = fields.Field(attribute="city", column_name="City")
     listed_publicly = fields.Field(column_name="Listed in registry")
     application = fields.Field(attribute="application__reference", column_name="Application")
+    renews = fields.Field(attribute="renews__number", column_name="Renews")
 
     class Meta:
         model = Certificate
@@ -116,11 +129,12 @@ class CertificateResource(resources.ModelResource):
             "city",
             "listed_publicly",
             "application",
+            "renews",
         ]
         export_order = fields
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("program", "application")
+        return queryset.select_related("program", "application", "renews")
 
     def dehydrate_kind(self, certificate):
         return certificate.get_kind_display()
@@ -136,6 +150,15 @@ class CertificateResource(resources.ModelResource):
 
     def dehydrate_listed_publicly(self, certificate):
         return "yes" if certificate.listed_publicly else "no"
+
+
+def audit_label(application, today=None):
+    """A renewal's audit in a word or two: "audited", "audit overdue", "not drawn" ("" if not a renewal)."""
+    if application.audit_selected is None:
+        return ""
+    if not application.audit_selected:
+        return "not drawn"
+    return "audit overdue" if application.audit_overdue(today) else "audited"
 
 
 def _local(moment):

@@ -257,6 +257,17 @@ def sections_of(kind):
     return SECTIONS[kind]
 
 
+# A renewal asks again what may have changed since the last certificate (the details, the documents
+# and the privacy choices), not what stays (the program, the motivation). Its documents section
+# holds the program's renewal documents.
+RENEWAL_LEAVES_OUT = {"program", "motivation"}
+
+
+def renewal_sections_of(kind):
+    """The sections of a renewal of `kind`, in order."""
+    return [section for section in SECTIONS[kind] if section.slug not in RENEWAL_LEAVES_OUT]
+
+
 def section_of(kind, slug):
     """One section of `kind`'s application, for a page that shows that section alone."""
     return next(section for section in SECTIONS[kind] if section.slug == slug)

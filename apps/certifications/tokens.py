@@ -86,3 +86,9 @@ def certificate_url(certificate):
 
 def verify_url(certificate):
     return f"{settings.SITE_URL}{certificate.get_absolute_url()}"
+
+
+def renew_url(certificate):
+    """Where a holder renews `certificate`: in My NMT, after signing in with a code (no token, so
+    a forwarded email renews nothing for anyone else)."""
+    return f"{settings.SITE_URL}{reverse('accounts:renew', kwargs={'number': certificate.number})}"

@@ -193,4 +193,6 @@ def test_certificates_say_where_their_renewal_stands(client):
     html = signed_in(client, person).get(reverse("accounts:home")).content.decode()
 
     closes = certificate.expires_on + timedelta(days=90)
-    assert text_of(html, "td", class_="renewal") == f"expired: still open until {closes:%-d %B %Y}"
+    assert text_of(html, "td", class_="renewal") == (
+        f"expired: still open until {closes:%-d %B %Y} Renew {certificate.number}"
+    )

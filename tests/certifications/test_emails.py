@@ -163,6 +163,7 @@ def test_the_sandbox_context_holds_plain_values_only():
         "certificate",
         "certificate_url",
         "message",
+        "renew_url",
         "site_url",
         "status_url",
         "verify_url",

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db
 APPLICATION_COLUMNS = [
     "Reference",
     "Kind",
+    "Type",
+    "Renewal of",
+    "Audit",
     "Status",
     "Applicant or organisation",
     "Submitted",
@@ -75,6 +78,7 @@ CERTIFICATE_COLUMNS = [
     "City",
     "Listed in registry",
     "Application",
+    "Renews",
 ]
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
 
@@ -195,7 +199,7 @@ def test_certificate_csv_columns(client):
 
     assert rows[0] == CERTIFICATE_COLUMNS
     assert rows[1][:5] == [certificate.number, "Dana Whitfield", "Individual", certificate.program.name, "Active"]
-    assert rows[1][11:] == ["yes", certificate.application.reference]
+    assert rows[1][11:] == ["yes", certificate.application.reference, ""]
 
 
 @pytest.mark.parametrize(

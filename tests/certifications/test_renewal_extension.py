@@ -173,8 +173,8 @@ def test_reviewer_extends_a_renewal_and_the_holder_is_told(send_queued, mailoutb
     assert [(m.to, m.subject) for m in mailoutbox] == [
         ([certificate.email], f"Your NMT certificate {certificate.number}: you can renew until {date_format(until)}")
     ]
-    assert f"You can apply for renewal until\n{date_format(until)}, the last day included" in mailoutbox[0].body
-    assert "/certification/" in mailoutbox[0].body
+    assert f"You can renew it until\n{date_format(until)}, the last day included" in mailoutbox[0].body
+    assert f"/my/certificates/{certificate.number}/renew/" in mailoutbox[0].body
     assert "/certificates/" in mailoutbox[0].body  # the holder's private certificate, as the reminders link it
     assert "medical leave" not in mailoutbox[0].body
 

@@ -304,7 +304,7 @@ def test_the_export_has_one_column_per_field_of_either_kind_after_the_applicatio
     )
 
     header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert header[9:] == [label(name) for name in all_field_names()]
+    assert header[12:] == [label(name) for name in all_field_names()]
     for kind in KINDS:
         for question in questions_of(kind):
             assert header.count(label(question.name)) == 1, question.name

@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
 def _act(action, application, *, reviewer, admin):
     """Perform `action` (a row of the lifecycle table) through its service, as someone allowed to."""
     service = getattr(services, f"application_{action.name}")
+    if action.name == "audit":
+        # Only a renewal drawn for audit is asked for evidence.
+        Application.objects.filter(pk=application.pk).update(renews=make_certificate(), audit_selected=True)
     arguments = {"application": application}
     if action.message != Message.NONE:
         arguments["message"] = "Appeal upheld."
@@ -33,6 +36,7 @@ ALLOWED = {
     "submit": {"draft": "submitted"},
     "withdraw": dict.fromkeys(["submitted", "in_review", "info_requested", "answered"], "withdrawn"),
     "answer": {"info_requested": "answered"},
+    "audit": {"submitted": "info_requested"},
     "start_review": {"submitted": "in_review"},
     "resume_review": {"answered": "in_review"},
     "request_info": {"in_review": "info_requested"},
@@ -45,6 +49,7 @@ ROWS = {
     "submit": ("", "application_submitted", ""),
     "withdraw": ("optional", "application_withdrawn", ""),
     "answer": ("required", "", ""),
+    "audit": ("required", "renewal_audit_requested", ""),
     "start_review": ("", "application_review_started", "certifications.change_application"),
     "resume_review": ("", "", "certifications.change_application"),
     "request_info": ("required", "application_info_requested", "certifications.change_application"),

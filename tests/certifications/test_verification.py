@@ -80,6 +80,9 @@ def test_json_has_the_documented_shape(client):
         "revoked_on": None,
         "statement": STATEMENT,
         "verify_url": f"http://127.0.0.1:8000/verify/{certificate.number}/",
+        "renews": None,
+        "renewed_by": None,
+        "current": None,
     }
 
 

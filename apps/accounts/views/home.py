@@ -30,8 +30,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         records = records_of(self.request.user)
-        applications = list(records.applications.select_related("program").order_by("-created_at"))
-        certificates = list(records.certificates.select_related("program").order_by("-issued_on", "-number"))
+        applications = list(records.applications.select_related("program", "renews").order_by("-created_at"))
+        certificates = list(
+            records.certificates.select_related("program", "renewed_by").order_by("-issued_on", "-number")
+        )
+        # Each certificate's renewal, from the applications just read: "Renew", "Continue" or where it stands.
+        renewals = {}
+        for application in sorted(applications, key=lambda a: a.created_at):
+            if application.renews_id and application.status not in (Status.WITHDRAWN, Status.REJECTED):
+                renewals[application.renews_id] = application
+        for certificate in certificates:
+            certificate.renewal = renewals.get(certificate.pk)
         registrations = list(records.registrations.select_related("event").order_by("-event__starts_at"))
         return super().get_context_data(
             applications=applications,
@@ -60,7 +69,12 @@ class MyApplicationView(LoginRequiredMixin, StatusView):
 @login_required
 def draft_continue(request, public_id):
     """Open one of the person's drafts in the application journey, as its emailed link does."""
-    draft = get_object_or_404(records_of(request.user).applications.filter(status=Status.DRAFT), public_id=public_id)
+    draft = get_object_or_404(
+        records_of(request.user).applications.filter(status=Status.DRAFT).select_related("renews"),
+        public_id=public_id,
+    )
+    if draft.is_renewal:
+        return redirect("accounts:renew", number=draft.renews.number)
     remember_draft(request, draft)
     return redirect(task_list_url(draft.kind))
 

@@ -28,8 +28,9 @@ from ..models import (
     Status,
     answered_first,
 )
-from ..resources import ApplicationResource
-from ..sections import answer, label, sections_of
+from ..resources import ApplicationResource, audit_label
+from ..sections import answer, label, renewal_sections_of, sections_of
+from ..services.renewals import renewal_changes
 from .exports import ExportSelectedMixin
 from .history import ReadOnlyHistoryMixin
 from .transitions import ReviewActionsMixin
@@ -50,9 +51,37 @@ class QueueFilter(WorkQueueFilter):
 
     def filter(self, queryset, value):
         if value == "awaiting":
-            return queryset.awaiting_review()
+            # An audit whose evidence is overdue needs a reviewer's decision too.
+            return queryset.awaiting_review() | queryset.audits_overdue()
         if value in Status.values:
             return queryset.filter(status=value)
+        return queryset
+
+
+class ApplicationTypeFilter(admin.SimpleListFilter):
+    """New applications or renewals, and the renewals' audits."""
+
+    title = "type"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("new", "New applications"),
+            ("renewal", "Renewals"),
+            ("audited", "Renewals drawn for audit"),
+            ("audit-overdue", "Audits overdue"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "new":
+            return queryset.filter(renews__isnull=True)
+        if value == "renewal":
+            return queryset.renewals()
+        if value == "audited":
+            return queryset.filter(audit_selected=True)
+        if value == "audit-overdue":
+            return queryset.audits_overdue()
         return queryset
 
 
@@ -112,13 +141,17 @@ def document_download_url(document):
 ADMIN_DISPLAY = {"populations": "populations_display"}
 
 
-def answer_fieldsets(kind):
+def answer_fieldsets(kind, sections=None):
     """One fieldset per section of `kind` (sections.py), in order; the documents' section lists them."""
     fieldsets = []
-    for section in sections_of(kind):
+    for section in sections or sections_of(kind):
         fields = ["documents_list"] if section.documents else [ADMIN_DISPLAY.get(n, n) for n in section.field_names]
         fieldsets.append((section.heading, {"fields": fields}))
     return fieldsets
+
+
+def renewal_answer_fieldsets(kind):
+    return answer_fieldsets(kind, renewal_sections_of(kind))
 
 
 @admin.register(Application)
@@ -129,6 +162,7 @@ class ApplicationAdmin(
         "reference_display",
         "applicant",
         "program",
+        "type_display",
         "status",
         "submitted_on",
         "days_waiting_display",
@@ -137,6 +171,7 @@ class ApplicationAdmin(
     list_display_links = ["reference_display", "applicant"]
     list_filter = [
         QueueFilter,
+        ApplicationTypeFilter,
         "program",
         "kind",
         CountryFilter,
@@ -186,6 +221,11 @@ class ApplicationAdmin(
     def reference_display(self, obj):
         return obj.reference or "(draft)"
 
+    @admin.display(description="type")
+    def type_display(self, obj):
+        audit = audit_label(obj)
+        return f"Renewal ({audit})" if audit and audit != "not drawn" else obj.application_type
+
     @admin.display(description="applicant or organisation", ordering=Concat("full_name", "organisation_name"))
     def applicant(self, obj):
         return obj.applicant_name
@@ -223,9 +263,18 @@ class ApplicationAdmin(
             },
         )
         kind = obj.kind if obj is not None else Kind.INDIVIDUAL
+        renewal = []
+        if obj is not None and obj.is_renewal:
+            renewal = [
+                (
+                    "Renewal",
+                    {"fields": ["renewed_certificate", "certificate_line", "audit_display", "attested", "changes"]},
+                )
+            ]
         return [
             summary,
-            *answer_fieldsets(kind),
+            *renewal,
+            *(renewal_answer_fieldsets(kind) if renewal else answer_fieldsets(kind)),
             ("Timeline (what the applicant sees, with their answers)", {"fields": ["timeline"]}),
         ]
 
@@ -249,6 +298,77 @@ class ApplicationAdmin(
         url = reverse("admin:certifications_certificate_change", args=[certificate.pk])
         return format_html(
             '<a href="{}">{}</a> ({})', url, certificate.number, certificate.effective_status().label.lower()
+        )
+
+    # A renewal: the certificate it renews, that certificate's line, the audit, what changed
+
+    @admin.display(description="renewal of")
+    def renewed_certificate(self, obj):
+        certificate = obj.renews
+        url = reverse("admin:certifications_certificate_change", args=[certificate.pk])
+        return format_html(
+            '<a href="{}">{}</a> ({}, valid {} to {}; renewal {})',
+            url,
+            certificate.number,
+            certificate.effective_status().label.lower(),
+            certificate.issued_on,
+            certificate.expires_on,
+            certificate.renewal_state().label.lower(),
+        )
+
+    @admin.display(description="certificates so far")
+    def certificate_line(self, obj):
+        line = []
+        certificate = obj.renews
+        while certificate is not None and len(line) < 50:
+            line.append(certificate)
+            certificate = certificate.renews
+        return format_html_join(
+            "",
+            '<p class="mb-1"><a href="{}">{}</a>: {} to {}, {} (application {})</p>',
+            (
+                (
+                    reverse("admin:certifications_certificate_change", args=[c.pk]),
+                    c.number,
+                    c.issued_on,
+                    c.expires_on,
+                    c.effective_status().label.lower(),
+                    c.application.reference,
+                )
+                for c in line
+            ),
+        )
+
+    @admin.display(description="audit")
+    def audit_display(self, obj):
+        if obj.audit_selected is None:
+            return "Not drawn yet (drawn when the renewal is submitted)."
+        if not obj.audit_selected:
+            return f"Not drawn for audit ({obj.program.renewal_audit_percent}% of renewals are)."
+        due = f" Evidence due {obj.audit_due_on}." if obj.audit_due_on else ""
+        overdue = " OVERDUE: no answer yet." if obj.audit_overdue() else ""
+        return f"Drawn for audit on {timezone.localtime(obj.audit_drawn_at):%Y-%m-%d}.{due}{overdue}"
+
+    @admin.display(description="attested")
+    def attested(self, obj):
+        if not obj.attestations:
+            return "—"
+        return format_html_join("", '<p class="mb-1">✓ {}</p>', ((statement,) for statement in obj.attestations))
+
+    @admin.display(description="changed since the last certificate")
+    def changes(self, obj):
+        rows = renewal_changes(obj)
+        if not rows:
+            return "Nothing: the details are as before."
+        body = format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>',
+            ((name, linebreaksbr(before) or "—", linebreaksbr(after) or "—") for name, before, after in rows),
+        )
+        return format_html(
+            '<table class="renewal-changes"><thead><tr><th>Detail</th><th>Before</th><th>Now</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            body,
         )
 
     @admin.display(description="documents")

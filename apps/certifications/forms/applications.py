@@ -120,7 +120,7 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.is_draft = draft
         self.programs = list(programs)
-        self.sections = sections_of(self.kind)
+        self.sections = self.get_sections()
         if section is not None:
             self.sections = [s for s in self.sections if s.slug == section]
         self.instance.kind = self.kind
@@ -134,9 +134,8 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
         self.add_document_fields()
         self._ask_questions()
         names = ["submission_key", *(name for section in self.sections for name in self.names_in(section))]
-        if section is not None:
-            for name in set(self.fields) - set(names):
-                del self.fields[name]
+        for name in set(self.fields) - set(names):
+            del self.fields[name]
         # Fields in page order, so that the error summary lists them as the page does.
         self.order_fields(names)
         self.helper = FormHelper()
@@ -154,6 +153,9 @@ class ApplicationForm(DocumentsMixin, forms.ModelForm):
             field.help_text = question.help_text or model_field.help_text
             field.required = question.required and (not self.is_draft or question.name in DRAFT_FIELDS)
             field.error_messages.update(error_messages(question.name, getattr(field, "max_length", None)))
+
+    def get_sections(self):
+        return sections_of(self.kind)
 
     def adjust_fields(self):
         """What one kind's fields need beyond sections.py (a range, the empty choice's words)."""

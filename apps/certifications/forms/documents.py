@@ -42,6 +42,11 @@ def required_kinds(program):
     return kinds
 
 
+def renewal_required_kinds(program):
+    """The document kinds `program` requires of a renewal (its own list; no CV unless it asks)."""
+    return {d.kind for d in program.renewal_documents.all() if d.required}
+
+
 def _files_of(value):
     if not value:
         return []
@@ -73,10 +78,20 @@ class DocumentsMixin:
         """The programs whose documents the inputs offer: the section's program, else every open one."""
         return [self.section_program] if self.section_program else self.programs
 
+    # Every individual application asks for a CV, whatever the program (a renewal does not).
+    asks_cv = True
+
+    def requested_documents(self, program):
+        """The documents `program` asks this form for (a renewal's form asks for its renewal documents)."""
+        return program.documents.all()
+
+    def required_kinds(self, program):
+        return required_kinds(program)
+
     def document_kinds(self):
         """The kinds with a file input: those the programs ask for (the CV for individuals)."""
-        kinds = {d.kind for p in self.document_programs for d in p.documents.all()} - {DocumentKind.OTHER}
-        if self.kind == Kind.INDIVIDUAL:
+        kinds = {d.kind for p in self.document_programs for d in self.requested_documents(p)} - {DocumentKind.OTHER}
+        if self.kind == Kind.INDIVIDUAL and self.asks_cv:
             kinds.add(DocumentKind.CV)
         return [kind for kind in DocumentKind.values if kind in kinds]
 
@@ -123,11 +138,13 @@ class DocumentsMixin:
         return list(zip(self.stored_documents, self["remove_documents"], strict=True))
 
     def _requirement_text(self, kind):
-        if kind == DocumentKind.CV and self.kind == Kind.INDIVIDUAL:
+        if kind == DocumentKind.CV and self.kind == Kind.INDIVIDUAL and self.asks_cv:
             return "Required for every program."
         programs = self.document_programs
-        required = [p.name for p in programs if kind in required_kinds(p)]
-        optional = [p.name for p in programs if any(d.kind == kind and not d.required for d in p.documents.all())]
+        required = [p.name for p in programs if kind in self.required_kinds(p)]
+        optional = [
+            p.name for p in programs if any(d.kind == kind and not d.required for d in self.requested_documents(p))
+        ]
         parts = []
         if required:
             parts.append(f"Required for {_join(required)}.")
@@ -140,9 +157,10 @@ class DocumentsMixin:
         data = {}
         for program in self.programs:
             fields = {
-                document_field_name(d.kind): "required" if d.required else "optional" for d in program.documents.all()
+                document_field_name(d.kind): "required" if d.required else "optional"
+                for d in self.requested_documents(program)
             }
-            for kind in required_kinds(program):
+            for kind in self.required_kinds(program):
                 fields[document_field_name(kind)] = "required"
             fields.setdefault("other_documents", "optional")
             data[str(program.pk)] = fields
@@ -177,7 +195,7 @@ class DocumentsMixin:
         program = cleaned_data.get("program") or self.section_program
         if program and not self.is_draft:
             have = {d.kind for d in kept} | {kind for _, kind, _ in uploads}
-            for kind in sorted(required_kinds(program) - have):
+            for kind in sorted(self.required_kinds(program) - have):
                 name = document_field_name(kind)
                 if name in self.fields and name not in self.errors:
                     self.add_error(name, f"{program.name} asks for this document. Please choose a file.")

@@ -10,8 +10,9 @@ from django.utils import timezone
 from apps.core.emails import email_queue
 
 from ..emails import template
-from ..models import Certificate, Kind, Status
-from ..tokens import certificate_url, verify_url
+from ..models import RENEWAL_UNDER_WAY, Certificate, Kind, Status
+from ..signals import certificate_renewed
+from ..tokens import certificate_url, renew_url, verify_url
 from .errors import InvalidExpiry, InvalidTransition, MessageRequired, NotPermitted
 from .numbers import next_certificate_number
 
@@ -25,6 +26,7 @@ def certificate_build(*, application, number, issued_on):
     return Certificate(
         number=number,
         application=application,
+        renews_id=application.renews_id,
         kind=application.kind,
         program=application.program,
         holder_name=application.applicant_name,
@@ -44,14 +46,16 @@ def certificate_issue(*, application):
     Runs inside the approval's transaction and row lock, so one application never gets two."""
     if application.status != Status.APPROVED:
         raise InvalidTransition("Only an approved application receives a certificate.")
-    today = timezone.localdate()
+    starts_on = validity_starts_on(application)
     existing = Certificate.objects.select_for_update().filter(application=application).first()
     if existing is None:
-        certificate = certificate_build(application=application, number=next_certificate_number(), issued_on=today)
+        certificate = certificate_build(application=application, number=next_certificate_number(), issued_on=starts_on)
         certificate.save()
+        if certificate.renews_id:
+            certificate_renewed.send(sender=Certificate, previous=certificate.renews, certificate=certificate)
         return certificate
     # A reopened and re-approved application gets its certificate back, with fresh dates.
-    fresh = certificate_build(application=application, number=existing.number, issued_on=today)
+    fresh = certificate_build(application=application, number=existing.number, issued_on=starts_on)
     existing.status = Certificate.Status.ACTIVE
     existing.issued_on, existing.expires_on = fresh.issued_on, fresh.expires_on
     existing.revoked_at, existing.revoked_reason, existing.revoked_by = None, "", None
@@ -59,7 +63,19 @@ def certificate_issue(*, application):
     # Fresh dates, fresh renewal: an extension given to the earlier dates no longer applies.
     existing.renewal_extended_until, existing.renewal_extension_reason, existing.renewal_extended_by = None, "", None
     existing.save()
+    if existing.renews_id:
+        certificate_renewed.send(sender=Certificate, previous=existing.renews, certificate=existing)
     return existing
+
+
+def validity_starts_on(application, today=None):
+    """The first day of the certificate an approval issues: the approval day, or for a renewal
+    approved on or before the old certificate's expiry, the day after it (no gap, no overlap)."""
+    today = today or timezone.localdate()
+    previous = application.renews
+    if previous is not None and today <= previous.expires_on:
+        return previous.expires_on + timedelta(days=1)
+    return today
 
 
 def certificate_mark_revoked(certificate, *, user, reason):
@@ -80,6 +96,7 @@ def _email_holder(certificate, event, **context):
             "certificate": certificate,
             "verify_url": verify_url(certificate),
             "certificate_url": certificate_url(certificate),
+            "renew_url": renew_url(certificate),
             **context,
         },
     )
@@ -140,6 +157,16 @@ REMINDER_STAGES = [
 ]
 
 
+def reminder_candidates():
+    """Certificates a reminder may go to: not revoked, with an address (one kept after its holder's
+    erasure has none), and no renewal under way or done (a withdrawn or rejected one restarts them)."""
+    return (
+        Certificate.objects.exclude(status=Certificate.Status.REVOKED)
+        .exclude(email="")
+        .exclude(renewals__status__in=RENEWAL_UNDER_WAY)
+    )
+
+
 def certificates_send_reminders(*, today=None):
     """Email each holder 90 and 30 days before expiry and on the day, once each; return
     {field: how many sent}. A reminder is claimed by a conditional update before its email is
@@ -148,9 +175,7 @@ def certificates_send_reminders(*, today=None):
     sent = {}
     for field, event, first_day, last_day in REMINDER_STAGES:
         due = (
-            Certificate.objects.exclude(status=Certificate.Status.REVOKED)
-            # A certificate kept after its holder's erasure has no address to write to.
-            .exclude(email="")
+            reminder_candidates()
             .filter(
                 expires_on__lte=today + timedelta(days=first_day),
                 expires_on__gte=today + timedelta(days=last_day),
@@ -162,8 +187,10 @@ def certificates_send_reminders(*, today=None):
         sent[field] = 0
         for certificate in due.iterator(chunk_size=500):
             with transaction.atomic():
-                claimed = Certificate.objects.filter(pk=certificate.pk, **{f"{field}__isnull": True}).update(
-                    **{field: timezone.now()}
+                claimed = (
+                    reminder_candidates()
+                    .filter(pk=certificate.pk, **{f"{field}__isnull": True})
+                    .update(**{field: timezone.now()})
                 )
                 if claimed:
                     _email_holder(certificate, event)
@@ -210,8 +237,7 @@ def certificates_send_grace_reminders(*, today=None):
     renew until …"), once; return how many. Claimed by a conditional update, like the others."""
     today = today or timezone.localdate()
     candidates = (
-        Certificate.objects.exclude(status=Certificate.Status.REVOKED)
-        .exclude(email="")
+        reminder_candidates()
         .filter(reminded_grace_at__isnull=True, expires_on__lt=today)
         # A grace period is at most a year; a staff extension may reach beyond it.
         .filter(Q(expires_on__gte=today - timedelta(days=366)) | Q(renewal_extended_until__gte=today))
@@ -223,8 +249,10 @@ def certificates_send_grace_reminders(*, today=None):
         if not grace_reminder_due_on(certificate) <= today <= certificate.renewal_closes_on:
             continue
         with transaction.atomic():
-            claimed = Certificate.objects.filter(pk=certificate.pk, reminded_grace_at__isnull=True).update(
-                reminded_grace_at=timezone.now()
+            claimed = (
+                reminder_candidates()
+                .filter(pk=certificate.pk, reminded_grace_at__isnull=True)
+                .update(reminded_grace_at=timezone.now())
             )
             if claimed:
                 _email_holder(

@@ -20,6 +20,7 @@ from ..emails import template
 from ..lifecycle import (
     ANSWER,
     APPROVE,
+    AUDIT,
     REJECT,
     REOPEN,
     REQUEST_INFO,
@@ -67,12 +68,14 @@ def _transition(application, action, *, actor=None, message="", extra=None):
     return locked
 
 
-def _email_applicant(application, action, **context):
-    """Queue the applicant's email of `action` (in staff's wording if they set one), if it has one."""
-    if action.email:
+def _email_applicant(application, action, *, email="", **context):
+    """Queue the applicant's email of `action` (or `email` in its place; in staff's wording if they
+    set one), if it has one."""
+    email = email or action.email
+    if email:
         email_queue(
             to=[application.email],
-            template=template(action.email),
+            template=template(email),
             context={"application": application, "status_url": status_url(application), **context},
         )
 
@@ -94,7 +97,7 @@ def application_submit(*, application):
         raise InvalidTransition("This application has already been submitted.")
     reference = next_number(REFERENCE_PREFIX[application.kind])
     application = _transition(application, SUBMIT, extra={"reference": reference, "submitted_at": timezone.now()})
-    _email_applicant(application, SUBMIT)
+    _email_applicant(application, SUBMIT, email="renewal_submitted" if application.is_renewal else "")
     return application
 
 
@@ -118,6 +121,21 @@ def application_answer(*, application, message, documents=()):
         return answered
 
     return atomic_with_files(answer)
+
+
+@transaction.atomic
+def application_audit(*, application, message):
+    """Ask the holder of a renewal drawn for audit for their evidence, due in the program's audit
+    days; the request is answered on the status page like a reviewer's (services/renewals.py sends it)."""
+
+    def deadline(locked):
+        if not locked.audit_selected:
+            raise InvalidTransition("Only a renewal drawn for audit is asked for audit evidence.")
+        return {"audit_due_on": locked.program.audit_due_on()}
+
+    application = _transition(application, AUDIT, message=message, extra=deadline)
+    _email_applicant(application, AUDIT, message=message.strip())
+    return application
 
 
 # STAFF ACTIONS

@@ -68,7 +68,11 @@ def _find_certificate(number):
     so an unknown number answers like any other unknown number. NUL characters, which PostgreSQL
     refuses in a query, are dropped: no number has them."""
     normalised = (number or "").replace("\x00", "").strip().upper()[:40]
-    return Certificate.objects.select_related("program").filter(number=normalised).first()
+    return (
+        Certificate.objects.select_related("program", "renews", "renewed_by", "renewed_by__renewed_by")
+        .filter(number=normalised)
+        .first()
+    )
 
 
 def certificate_facts(certificate, today=None):
@@ -86,7 +90,16 @@ def certificate_facts(certificate, today=None):
         "revoked_on": certificate.revoked_at.date().isoformat() if certificate.revoked_at else None,
         "statement": STATEMENT,
         "verify_url": verify_url(certificate),
+        # The line of renewals: the certificate this one renews, and the one that renewed it (the
+        # current one, where renewals followed each other), so an old number leads to the current.
+        "renews": _link(certificate.renews) if certificate.renews_id else None,
+        "renewed_by": _link(certificate.renewed_by) if certificate.is_renewed else None,
+        "current": _link(certificate.current_in_line()) if certificate.is_renewed else None,
     }
+
+
+def _link(certificate):
+    return {"number": certificate.number, "verify_url": verify_url(certificate)}
 
 
 # The page cache answers before the rate limit, as a cached answer costs nothing to give.
@@ -149,7 +162,9 @@ class CertificateView(TemplateView):
 
     def get_certificate(self, token):
         try:
-            return read_certificate_token(token, queryset=Certificate.objects.select_related("program", "application"))
+            return read_certificate_token(
+                token, queryset=Certificate.objects.select_related("program", "application", "renews", "renewed_by")
+            )
         except InvalidToken as error:
             raise Http404 from error
 
@@ -167,5 +182,8 @@ class CertificateView(TemplateView):
                 qr_data_uri=qr.svg_data_uri(scale=4, border=2, dark="#1c2733"),
                 qr_size=qr_size,
                 statement=STATEMENT,
+                renew_path=reverse("accounts:renew", kwargs={"number": certificate.number})
+                if certificate.can_renew()
+                else "",
             )
         )

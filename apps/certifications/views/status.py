@@ -16,7 +16,7 @@ from ..forms import (
 )
 from ..lifecycle import ANSWER, LIFECYCLE
 from ..models import Application, Certificate, Status
-from ..sections import answer, label, sections_of
+from ..sections import answer, label, renewal_sections_of, sections_of
 from ..services import (
     ServiceError,
     application_answer,
@@ -76,9 +76,10 @@ def timeline(events):
 def details(application):
     """The application as the applicant entered it, section by section as sections.py declares it:
     [(section, [(field name, label, answer)])]. Documents are listed apart, so their section is not."""
+    sections = renewal_sections_of(application.kind) if application.is_renewal else sections_of(application.kind)
     return [
         (section, [(name, label(name), answer(application, name)) for name in section.field_names])
-        for section in sections_of(application.kind)
+        for section in sections
         if not section.documents
     ]
 

@@ -110,7 +110,7 @@ def certification_of(site, today=None):
     """The site's certificate with the dates a coordinator plans by, or None before one is issued:
     {certificate, status, expires_on, renewal_opens, renewal_closes, renewal_state, days_to_expiry,
     reminders}, by the program's renewal window and grace period."""
-    certificate = Certificate.objects.filter(application=site).select_related("program").first()
+    certificate = site_certificate(site)
     if certificate is None:
         return None
     today = today or timezone.localdate()
@@ -126,12 +126,22 @@ def certification_of(site, today=None):
         "renewal_state": certificate.renewal_state(today),
         "days_to_expiry": certificate.days_to_expiry(today),
         "reminders": reminders,
+        "can_renew": certificate.can_renew(today),
     }
+
+
+def site_certificate(site):
+    """The site's current certificate: the one its application was issued, or the latest renewal of it."""
+    certificate = Certificate.objects.filter(application=site).select_related("program", "renewed_by").first()
+    return certificate.current_in_line() if certificate is not None else None
 
 
 def listing_of(site):
     """The partner listings linked to the site's certificate."""
-    return list(partner_model().objects.filter(certificate__application=site).order_by("pk"))
+    certificate = site_certificate(site)
+    if certificate is None:
+        return []
+    return list(partner_model().objects.filter(certificate=certificate).order_by("pk"))
 
 
 def staff_of(site):
@@ -435,7 +445,7 @@ def listing_change_propose(*, site, partner, proposed_by, changes):
     """Record the coordinator's proposed values of the listing's public fields (those that differ
     from the listing's) for content editors to approve. Nothing on the listing changes yet."""
     _require_coordinator(site, proposed_by)
-    partner = partner_model().objects.get(pk=partner.pk, certificate__application=site)
+    partner = partner_model().objects.get(pk=partner.pk, certificate=site_certificate(site))
     unknown = set(changes) - set(LISTING_FIELDS)
     if unknown:
         raise SiteError("Only the description, website, email, telephone and address can be changed here.")

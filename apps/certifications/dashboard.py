@@ -12,6 +12,7 @@ from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from .lifecycle import AWAITING_REVIEW
 from .models import Application, Certificate, Status
 
 AGE_BUCKETS = [(0, 7, "under a week"), (7, 14, "1–2 weeks"), (14, 30, "2–4 weeks"), (30, None, "over 30 days")]
@@ -112,7 +113,7 @@ def dashboard_stats(*, today=None):
 
 
 def compute_dashboard_stats(*, today=None):
-    """Everything the dashboard shows, in seven queries."""
+    """Everything the dashboard shows, in eight queries."""
     today = today or timezone.localdate()
     now = timezone.now()
 
@@ -145,7 +146,13 @@ def compute_dashboard_stats(*, today=None):
     counts_by_month = {timezone.localtime(row["month"]).date(): row["n"] for row in per_month}
 
     expiring = Certificate.objects.active(today).filter(expires_on__lte=today + timedelta(days=EXPIRING_DAYS))
+    renewals = Application.objects.renewals().aggregate(
+        awaiting=Count("pk", filter=Q(status__in=sorted(AWAITING_REVIEW))),
+        audits_open=Count("pk", filter=Q(status=Status.INFO_REQUESTED, audit_selected=True)),
+        audits_overdue=Count("pk", filter=Q(status=Status.INFO_REQUESTED, audit_selected=True, audit_due_on__lt=today)),
+    )
     return {
+        "renewals": renewals,
         "by_status": by_status,
         "total": sum(counts.values()),
         "awaiting_by_age": [(label, ages[f"bucket_{i}"]) for i, (_, _, label) in enumerate(AGE_BUCKETS)],

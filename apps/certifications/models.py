@@ -686,6 +686,12 @@ class Certificate(TimeStampedModel):
     def is_active(self):
         return self.effective_status() == self.Status.ACTIVE
 
+    @property
+    def starts_later(self):
+        """A renewal approved before the old expiry starts the day after it; until then the old one
+        certifies the holder, and the line stays valid without a gap."""
+        return self.issued_on > timezone.localdate()
+
     def days_to_expiry(self, today=None):
         return (self.expires_on - (today or timezone.localdate())).days
 

@@ -2,17 +2,22 @@
 the services so that their history, references and documents are real."""
 
 import io
+import random
+from datetime import timedelta
 
+from django.utils import timezone
 from pypdf import PdfWriter
 
 from apps.core.uploads import CleanFile
 
-from .models import Application, DocumentKind, Kind, Program, Status
+from .models import Application, Certificate, DocumentKind, Kind, Program, Status
 from .services import (
+    application_approve,
     application_draft_submit,
     application_request_info,
     application_start_review,
 )
+from .services.renewals import renewal_prefill, renewal_submit
 
 
 def _pdf(title):
@@ -162,7 +167,50 @@ def _create(values):
     return application
 
 
+# A holder certified two years ago whose renewal waits for review: the queue shows a renewal beside
+# new applications, and its page the previous certificate and what changed.
+RENEWING = {
+    "key": "morgan-lee",
+    "program": "nmt-phase-i",
+    "status": Status.APPROVED,
+    "full_name": "Sample: Morgan Lee",
+    "email": "morgan.lee@example.org",
+    "country": "US",
+    "city": "Austin",
+    "profession": "Licensed professional counsellor",
+    "credential_type": "LPC",
+    "credential_issuer": "Texas Behavioral Health Executive Council",
+    "employer": "Sample Counselling Group",
+    "years_of_practice": 11,
+    "populations": ["adolescents", "families"],
+    "motivation": "Sample: using the NMT with adolescents in outpatient care.",
+    "list_in_registry": True,
+    "documents": [(DocumentKind.CV, "Sample CV")],
+}
+
+
+def _create_renewal():
+    values = dict(RENEWING, status=Status.SUBMITTED)
+    application = _create(values)
+    if application is None:
+        return None
+    application = application_start_review(application=application, reviewer=None)
+    application = application_approve(application=application, reviewer=None)
+    today = timezone.localdate()
+    # Certified 23 months ago: its renewal window is open.
+    Certificate.objects.filter(application=application).update(
+        issued_on=today - timedelta(days=700), expires_on=today + timedelta(days=30)
+    )
+    certificate = Certificate.objects.select_related("program", "application").get(application=application)
+    renewal = renewal_prefill(certificate)
+    renewal.consent_privacy = True
+    renewal.employer = "Sample Family Therapy Centre"
+    # Seeded: the sample is the same on every machine (not drawn for audit).
+    return renewal_submit(application=renewal, attestations=certificate.program.attestation_list, rng=random.Random(0))  # noqa: S311 - a sample
+
+
 def load(ledger):
     for values in INDIVIDUALS + SITES:
         kind = Kind.INDIVIDUAL if "full_name" in values else Kind.SITE
         ledger.once(f"certifications.application:{kind}:{values['key']}", lambda values=values: _create(values))
+    ledger.once("certifications.renewal:morgan-lee", _create_renewal)

@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# A renewal's approval issued `certificate`, which continues `previous` (also sent when a reopened
-# renewal is approved again). The partner listings move their link to the new certificate.
-certificate_renewed = Signal()
+# The current certificate of a line changed from `previous` to `certificate`: a renewal's approval
+# issued `certificate` to continue `previous`, or a reopened renewal gave the line back to the
+# certificate it renewed. The partner listings move their link to the current one.
+current_certificate_changed = Signal()

@@ -3,13 +3,13 @@
 
 from django.dispatch import receiver
 
-from apps.certifications.signals import certificate_renewed
+from apps.certifications.signals import current_certificate_changed
 
 from .models import Partner
 
 
-@receiver(certificate_renewed, dispatch_uid="partners.follow_renewed_certificate")
-def follow_renewed_certificate(sender, previous, certificate, **kwargs):
+@receiver(current_certificate_changed, dispatch_uid="partners.follow_the_current_certificate")
+def follow_the_current_certificate(sender, previous, certificate, **kwargs):
     # Saved one by one, so that the field history records the move (and the map's cache retires).
     for partner in Partner.objects.filter(certificate=previous):
         partner.certificate = certificate

@@ -157,7 +157,7 @@ def test_the_page_shows_the_certificate_with_its_expiry_and_renewal_dates(client
     assert text_of(html, "dd", id="certificate-status") == "Active"
     assert text_of(html, "dd", id="certificate-expires") == _date(certificate.expires_on)
     closes = certificate.expires_on + timedelta(days=90)
-    assert text_of(html, "dd", id="renewal-opens") == f"open now, until {_date(closes)}"
+    assert text_of(html, "dd", id="renewal-opens") == f"open now, until {_date(closes)} Renew the site’s certificate"
     assert text_of(html, "dd", id="reminders") == "None yet"
 
 
@@ -165,8 +165,8 @@ def test_the_page_shows_the_certificate_with_its_expiry_and_renewal_dates(client
     ("days_to_expiry", "renewal"),
     [
         (91, "opens {opens}"),
-        (90, "open now, until {closes}"),
-        (-1, "expired: still open until {closes}"),
+        (90, "open now, until {closes} Renew the site’s certificate"),
+        (-1, "expired: still open until {closes} Renew the site’s certificate"),
         (-91, "closed: apply anew"),
     ],
 )

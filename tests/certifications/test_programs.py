@@ -51,7 +51,11 @@ def test_programs_page_lists_open_programs_by_kind_with_their_facts(client):
 
 def test_programs_page_says_how_renewal_works_from_the_programs_settings(client):
     program = make_phase_one(
-        renewal_window_days=60, renewal_grace_days=30, renewal_audit_percent=15, renewal_audit_days=21
+        renewal_window_days=60,
+        renewal_grace_days=30,
+        renewal_audit_percent=15,
+        renewal_audit_days=21,
+        renewal_attestations="I still practise.\n\nI trained for 12 hours.",
     )
     RenewalDocument.objects.create(program=program, kind="training_certificate", help_text="Hours since your last one")
     make_site_program(renewal_audit_percent=0, renewal_grace_days=1)
@@ -61,13 +65,15 @@ def test_programs_page_says_how_renewal_works_from_the_programs_settings(client)
     phase_one = elements(html, "article", id="nmt-phase-i")[0][2]
     assert (
         "Renewal Opens 60 days before the certificate expires; a holder may still renew for 30 days after expiry "
-        "(shown as expired meanwhile), then applies anew. No new application: the details are those of the "
-        "certificate, confirmed or corrected. 15 % of renewals, drawn at random, are audited: the holder is asked "
-        "for evidence within 21 days. Training certificate (required): Hours since your last one"
+        "(shown as expired meanwhile), then applies anew. No new application: the holder renews from My NMT, "
+        "where the details of the certificate are filled in, to confirm or correct. 15 % of renewals, drawn at "
+        "random, are audited: the holder is asked for evidence within 21 days. The holder confirms: I still "
+        "practise. I trained for 12 hours. Training certificate (required): Hours since your last one"
     ) in phase_one
     site = elements(html, "article", id="nmt-site")[0][2]
     assert "may still renew for 1 day after expiry" in site
-    assert "Renewals are not audited. No documents asked for with a renewal." in site
+    assert "Renewals are not audited. The holder confirms: I have continued to use the NMT" in site
+    assert "No documents asked for with a renewal." in site
 
 
 def test_programs_page_says_what_certification_attests_and_links_forms_and_status(client):

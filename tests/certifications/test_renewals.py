@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from apps.certifications import services
 from apps.certifications.models import Application, Certificate, RenewalDocument, Status
@@ -471,6 +472,7 @@ def test_a_reopened_renewal_puts_the_old_certificate_back_in_the_registry():
     from tests.factories import make_staff
 
     certificate = holder_certificate()
+    partner = make_partner(certificate=certificate)
     renewed = approve(submitted_renewal(certificate))
     assert not Certificate.objects.listed().filter(pk=certificate.pk).exists()
 
@@ -481,6 +483,8 @@ def test_a_reopened_renewal_puts_the_old_certificate_back_in_the_registry():
     certificate.refresh_from_db()
     assert certificate.is_renewed is False
     assert Certificate.objects.active().listed().filter(pk=certificate.pk).exists()
+    partner.refresh_from_db()
+    assert partner.certificate == certificate
 
 
 # REMINDERS
@@ -549,3 +553,61 @@ def test_the_sample_audit_email_reads_well():
 
     templates = {email.template for email in EDITABLE_EMAILS}
     assert {"certifications/email/renewal_submitted", "certifications/email/renewal_audit_requested"} <= templates
+
+
+# SITES
+
+
+def test_a_site_renews_from_its_coordinator_page_and_its_listing_follows(client):
+    from tests.accounts.sites_world import make_coordinator, make_listing, make_site
+
+    site = make_site(email="coordinator@harbor.example.org")
+    today = timezone.localdate()
+    Certificate.objects.filter(application=site).update(
+        issued_on=today - timedelta(days=700), expires_on=today + timedelta(days=20)
+    )
+    old = Certificate.objects.get(application=site)
+    listing = make_listing(site)
+    coordinator = make_coordinator(site, email="coordinator@harbor.example.org")
+    client.force_login(coordinator, backend="allauth.account.auth_backends.AuthenticationBackend")
+    site_page = reverse("accounts:site", kwargs={"reference": site.reference})
+    assert f'href="{renew_url(old)}">Renew the site’s certificate' in client.get(site_page).content.decode()
+
+    form = client.get(renew_url(old)).context["form"]
+    assert form["organisation_name"].value() == site.organisation_name
+    assert form["sustainability_plan"].value() == site.sustainability_plan
+    response = renewal_post(client, old)
+    renewal = Application.objects.get(renews=old)
+    assert response.status_code == 302 and renewal.kind == "site" and renewal.reference.startswith("NMT-S-")
+
+    new = approve(renewal).certificate
+    listing.refresh_from_db()
+    assert listing.certificate == new
+    page = client.get(site_page).content.decode()
+    assert new.number in page
+    assert new.issued_on == old.expires_on + timedelta(days=1)
+
+
+def test_the_dashboard_counts_renewals_and_overdue_audits(client):
+    from tests.staff import admin_login
+
+    submitted_renewal(holder_certificate())
+    audited = submitted_renewal(holder_certificate(audit_percent=100))
+    submitted_renewal(holder_certificate(audit_percent=100))
+    Application.objects.filter(pk=audited.pk).update(audit_due_on=timezone.localdate() - timedelta(days=2))
+    admin_login(client, make_reviewer())
+
+    response = client.get(reverse("admin:certifications_dashboard"))
+
+    assert response.context["stats"]["renewals"] == {"awaiting": 1, "audits_open": 2, "audits_overdue": 1}
+
+
+def test_a_renewal_approved_early_says_when_it_takes_over(client):
+    certificate = holder_certificate(expires_in=10)
+    new = approve(submitted_renewal(certificate)).certificate
+
+    html = client.get(reverse("certifications:verify", kwargs={"number": new.number})).content.decode()
+
+    assert new.starts_later
+    assert f"Valid from {date_format(new.issued_on)}</strong> until {date_format(new.expires_on)}" in html
+    assert f"It renews certificate {certificate.number}, which is valid until then." in html

@@ -60,7 +60,7 @@ class MyApplicationView(LoginRequiredMixin, StatusView):
     def dispatch(self, request, *args, public_id, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        owned = records_of(request.user).applications.select_related("program")
+        owned = records_of(request.user).applications.select_related("program", "renews")
         self.application = get_object_or_404(owned.exclude(status=Status.DRAFT), public_id=public_id)
         return TemplateView.dispatch(self, request, *args, **kwargs)
 
@@ -84,7 +84,9 @@ class MyCertificateView(LoginRequiredMixin, CertificateView):
     """The printable certificate of one of the person's own certificates."""
 
     def get_certificate(self, number):
-        owned = records_of(self.request.user).certificates.select_related("program", "application")
+        owned = records_of(self.request.user).certificates.select_related(
+            "program", "application", "renews", "renewed_by"
+        )
         return get_object_or_404(owned, number=number)
 
 

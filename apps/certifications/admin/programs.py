@@ -60,6 +60,7 @@ class ProgramAdmin(admin.ModelAdmin):
                     "renewal_grace_days",
                     "renewal_audit_percent",
                     "renewal_audit_days",
+                    "renewal_attestations",
                 ],
                 "description": "Shown on the programs page as they are set here.",
             },

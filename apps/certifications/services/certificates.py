@@ -11,7 +11,7 @@ from apps.core.emails import email_queue
 
 from ..emails import template
 from ..models import RENEWAL_UNDER_WAY, Certificate, Kind, Status
-from ..signals import certificate_renewed
+from ..signals import current_certificate_changed
 from ..tokens import certificate_url, renew_url, verify_url
 from .errors import InvalidExpiry, InvalidTransition, MessageRequired, NotPermitted
 from .numbers import next_certificate_number
@@ -52,7 +52,7 @@ def certificate_issue(*, application):
         certificate = certificate_build(application=application, number=next_certificate_number(), issued_on=starts_on)
         certificate.save()
         if certificate.renews_id:
-            certificate_renewed.send(sender=Certificate, previous=certificate.renews, certificate=certificate)
+            current_certificate_changed.send(sender=Certificate, previous=certificate.renews, certificate=certificate)
         return certificate
     # A reopened and re-approved application gets its certificate back, with fresh dates.
     fresh = certificate_build(application=application, number=existing.number, issued_on=starts_on)
@@ -64,7 +64,7 @@ def certificate_issue(*, application):
     existing.renewal_extended_until, existing.renewal_extension_reason, existing.renewal_extended_by = None, "", None
     existing.save()
     if existing.renews_id:
-        certificate_renewed.send(sender=Certificate, previous=existing.renews, certificate=existing)
+        current_certificate_changed.send(sender=Certificate, previous=existing.renews, certificate=existing)
     return existing
 
 

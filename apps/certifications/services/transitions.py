@@ -31,6 +31,7 @@ from ..lifecycle import (
     Message,
 )
 from ..models import Application, ApplicationEvent, ApplicationNote, Certificate, Status
+from ..signals import current_certificate_changed
 from ..tokens import certificate_url, status_url, verify_url
 from .certificates import certificate_issue, certificate_mark_revoked
 from .documents import atomic_with_files, documents_store
@@ -206,6 +207,9 @@ def application_reopen(*, application, reviewer, message):
     certificate = Certificate.objects.select_for_update().filter(application=application).first()
     if certificate and certificate.status != Certificate.Status.REVOKED:
         certificate_mark_revoked(certificate, user=reviewer, reason=f"Decision reopened: {reason}")
+        if certificate.renews_id:
+            # The renewed certificate is the line's current one again.
+            current_certificate_changed.send(sender=Certificate, previous=certificate, certificate=certificate.renews)
     _email_applicant(application, REOPEN, message=reason)
     return application
 

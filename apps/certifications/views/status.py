@@ -93,7 +93,7 @@ class StatusView(TemplateView):
 
     def dispatch(self, request, *args, token, **kwargs):
         try:
-            self.application = read_token(token, queryset=Application.objects.select_related("program"))
+            self.application = read_token(token, queryset=Application.objects.select_related("program", "renews"))
         except InvalidToken as error:
             return link_problem(request, error)
         return super().dispatch(request, *args, **kwargs)

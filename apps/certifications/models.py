@@ -409,6 +409,10 @@ class Application(TimeStampedModel):
             models.Index(fields=["country"], name="application_country_idx"),
             # A person's records by their address (My NMT), whatever the case they typed it in.
             models.Index(Lower("email"), name="application_email_lower_idx"),
+            # The audits waiting for evidence, by deadline (the queue brings up the overdue ones).
+            models.Index(
+                fields=["audit_due_on"], condition=models.Q(audit_selected=True), name="application_audit_due_idx"
+            ),
             # The queue's order (oldest first, newest first for the other views), walked instead of sorted.
             models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
             # The queue's own order (answers first, then oldest first) among what awaits review.

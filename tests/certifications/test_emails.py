@@ -74,7 +74,10 @@ def test_approval_email_carries_the_certificate_links_and_they_work(send_queued,
 
     certificate = Certificate.objects.get(application=application)
     body = mailoutbox[0].body
-    assert f"Certificate number: {certificate.number}, valid until {certificate.expires_on:%-d %B %Y}." in body
+    assert (
+        f"Certificate number: {certificate.number}, valid from {certificate.issued_on:%-d %B %Y} "
+        f"until {certificate.expires_on:%-d %B %Y}."
+    ) in body
     assert f"http://127.0.0.1:8000/verify/{certificate.number}/" in body
     printable = next(line for line in body.splitlines() if "/certificates/" in line).strip()
     assert client.get(printable.removeprefix("http://127.0.0.1:8000")).status_code == 200

@@ -371,7 +371,7 @@ def test_an_unanswered_audit_past_its_deadline_comes_up_in_the_queue(client):
     assert renewal in queue.context["cl"].result_list
     assert on_time not in queue.context["cl"].result_list
     assert list(overdue.context["cl"].result_list) == [renewal]
-    assert "Renewal (audit overdue)" in queue.content.decode()
+    assert "Renewal, audit overdue" in queue.content.decode()
 
 
 # REVIEW AND APPROVAL
@@ -392,6 +392,7 @@ def test_reviewers_see_the_previous_certificate_its_line_the_audit_and_what_chan
     page = client.get(reverse("admin:certifications_application_change", args=[renewal.pk])).content.decode()
 
     assert certificate.number in page
+    assert reverse("admin:certifications_certificate_history", args=[certificate.pk]) in page
     assert "Renewal" in page and "certificates so far" in page.lower()
     assert "Not drawn for audit (0% of renewals are)." in page
     assert "Bayou Children&#x27;s Center" in page

@@ -50,7 +50,6 @@ def test_queue_opens_on_what_awaits_review_oldest_first(client, reviewer):
         "Reference",
         "Applicant or organisation",
         "Program",
-        "Type",
         "Status",
         "Submitted",
         "Days waiting",

@@ -71,6 +71,7 @@ def test_the_embedded_sqlite_builds_the_model_without_its_gin_indexes(tmp_path):
         [
             "certifications_application_assigned_to_id_d9f7ddb0",
             "certifications_application_program_id_2c2d19ab",
+            "certifications_application_renews_id_0ea3f0ee",
             "certifications_application_works_at_id_104ddab7",
         ]
         + [index.name for index in Application._meta.indexes if not isinstance(index, GinIndex)]

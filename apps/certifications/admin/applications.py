@@ -162,7 +162,6 @@ class ApplicationAdmin(
         "reference_display",
         "applicant",
         "program",
-        "type_display",
         "status",
         "submitted_on",
         "days_waiting_display",
@@ -221,14 +220,14 @@ class ApplicationAdmin(
     def reference_display(self, obj):
         return obj.reference or "(draft)"
 
-    @admin.display(description="type")
-    def type_display(self, obj):
-        audit = audit_label(obj)
-        return f"Renewal ({audit})" if audit and audit != "not drawn" else obj.application_type
-
     @admin.display(description="applicant or organisation", ordering=Concat("full_name", "organisation_name"))
     def applicant(self, obj):
-        return obj.applicant_name
+        """The name, and under it for a renewal its type and audit (the queue's narrow columns stay as they are)."""
+        if not obj.is_renewal:
+            return obj.applicant_name
+        audit = audit_label(obj)
+        kind = f"Renewal, {audit}" if audit and audit != "not drawn" else "Renewal"
+        return format_html('{}<br><span class="queue-type">{}</span>', obj.applicant_name, kind)
 
     @admin.display(description="submitted", ordering="submitted_at")
     def submitted_on(self, obj):
@@ -307,13 +306,14 @@ class ApplicationAdmin(
         certificate = obj.renews
         url = reverse("admin:certifications_certificate_change", args=[certificate.pk])
         return format_html(
-            '<a href="{}">{}</a> ({}, valid {} to {}; renewal {})',
+            '<a href="{}">{}</a> ({}, valid {} to {}; renewal {}) · <a href="{}">its history</a>',
             url,
             certificate.number,
             certificate.effective_status().label.lower(),
             certificate.issued_on,
             certificate.expires_on,
             certificate.renewal_state().label.lower(),
+            reverse("admin:certifications_certificate_history", args=[certificate.pk]),
         )
 
     @admin.display(description="certificates so far")

@@ -62,7 +62,8 @@ def held_addresses(user):
 
 
 def approved_sites():
-    return Application.objects.filter(kind=Kind.SITE, status=Status.APPROVED)
+    """Certified sites, each once: its first application (its renewals continue it; they are not sites of their own)."""
+    return Application.objects.filter(kind=Kind.SITE, status=Status.APPROVED, renews__isnull=True)
 
 
 def sites_of(user):

@@ -149,7 +149,7 @@ def compute_dashboard_stats(*, today=None):
     renewals = Application.objects.renewals().aggregate(
         awaiting=Count("pk", filter=Q(status__in=sorted(AWAITING_REVIEW))),
         audits_open=Count("pk", filter=Q(status=Status.INFO_REQUESTED, audit_selected=True)),
-        audits_overdue=Count("pk", filter=Q(status=Status.INFO_REQUESTED, audit_selected=True, audit_due_on__lt=today)),
+        audits_overdue=Count("pk", filter=Q(audit_overdue_at__isnull=False, status__in=sorted(AWAITING_REVIEW))),
     )
     return {
         "renewals": renewals,

@@ -126,6 +126,11 @@ EDITABLE_EMAILS = [
         "Renewal drawn for audit (evidence asked for)",
         {**APPLICATION_VARIABLES, "message": "the audit request, with its deadline and what was attested"},
     ),
+    _editable(
+        "renewal_audit_overdue",
+        "Renewal audit overdue (back with a reviewer)",
+        {**APPLICATION_VARIABLES, "message": "the notice, with the deadline that passed"},
+    ),
     _editable("application_review_started", "Review started", APPLICATION_VARIABLES),
     _editable("application_info_requested", "Information requested", APPLICATION_VARIABLES),
     _editable(

@@ -2,7 +2,7 @@
 
 Each action names the statuses it starts from, the status it leads to, the permission it needs
 (none for the applicant's own actions, taken through their private link, and for the portal's own
-audit request), whether a message is
+audit request and overdue audit), whether a message is
 required, optional or not asked, and the email the applicant receives. The services
 (`services/transitions.py`, one function per action, named `application_<action>`) refuse what
 the table does not allow; the admin builds its buttons and confirmation pages from it, the
@@ -111,6 +111,17 @@ AUDIT = Action(
     message_missing="The audit request needs its message to the holder.",
     email="renewal_audit_requested",
 )
+# The portal's own action too: the daily job takes an audit unanswered past its deadline back into
+# review, where it comes up in the queue for a reviewer to decide (or to ask again).
+AUDIT_LAPSE = Action(
+    name="audit_lapse",
+    sources=frozenset({Status.INFO_REQUESTED}),
+    target=Status.IN_REVIEW,
+    verb="returned to review as an overdue audit",
+    message=Message.REQUIRED,
+    message_missing="The overdue audit needs its message to the holder.",
+    email="renewal_audit_overdue",
+)
 START_REVIEW = Action(
     name="start_review",
     sources=frozenset({Status.SUBMITTED}),
@@ -197,7 +208,19 @@ REOPEN = Action(
 # The table, keyed by action; the admin shows the staff actions' buttons in this order.
 LIFECYCLE = {
     action.name: action
-    for action in [SUBMIT, WITHDRAW, ANSWER, AUDIT, START_REVIEW, RESUME_REVIEW, REQUEST_INFO, APPROVE, REJECT, REOPEN]
+    for action in [
+        SUBMIT,
+        WITHDRAW,
+        ANSWER,
+        AUDIT,
+        AUDIT_LAPSE,
+        START_REVIEW,
+        RESUME_REVIEW,
+        REQUEST_INFO,
+        APPROVE,
+        REJECT,
+        REOPEN,
+    ]
 }
 
 DECIDED = frozenset({Status.APPROVED, Status.REJECTED})

@@ -186,8 +186,13 @@ class ApplicationQuerySet(models.QuerySet):
     def renewals(self):
         return self.filter(renews__isnull=False)
 
-    def audits_overdue(self, today=None):
-        """Renewals drawn for audit whose evidence is still awaited past the deadline."""
+    def audits_overdue(self):
+        """Renewals whose audit evidence did not arrive by the deadline (the daily job returned them to
+        review), not yet decided."""
+        return self.filter(audit_overdue_at__isnull=False, status__in=sorted(AWAITING_REVIEW))
+
+    def audits_lapsing(self, today=None):
+        """Audits still waiting for their evidence after the deadline: the daily job's work."""
         return self.filter(
             status=Status.INFO_REQUESTED, audit_selected=True, audit_due_on__lt=today or timezone.localdate()
         )
@@ -368,6 +373,7 @@ class Application(TimeStampedModel):
     audit_selected = models.BooleanField("drawn for audit", null=True, blank=True, editable=False)
     audit_drawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     audit_due_on = models.DateField("audit evidence due", null=True, blank=True, editable=False)
+    audit_overdue_at = models.DateTimeField("audit evidence overdue since", null=True, blank=True, editable=False)
 
     # Workflow
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -409,9 +415,11 @@ class Application(TimeStampedModel):
             models.Index(fields=["country"], name="application_country_idx"),
             # A person's records by their address (My NMT), whatever the case they typed it in.
             models.Index(Lower("email"), name="application_email_lower_idx"),
-            # The audits waiting for evidence, by deadline (the queue brings up the overdue ones).
+            # The audits waiting for evidence, by deadline (for the daily job that finds the overdue ones).
             models.Index(
-                fields=["audit_due_on"], condition=models.Q(audit_selected=True), name="application_audit_due_idx"
+                fields=["audit_due_on"],
+                condition=models.Q(audit_selected=True, status="info_requested"),
+                name="application_audit_due_idx",
             ),
             # The queue's order (oldest first, newest first for the other views), walked instead of sorted.
             models.Index(fields=["submitted_at", "id"], name="application_submitted_idx"),
@@ -459,13 +467,10 @@ class Application(TimeStampedModel):
         """ "Renewal" or "New application": what the queue, the exports and the emails call it."""
         return "Renewal" if self.is_renewal else "New application"
 
-    def audit_overdue(self, today=None):
-        return bool(
-            self.audit_selected
-            and self.status == Status.INFO_REQUESTED
-            and self.audit_due_on
-            and self.audit_due_on < (today or timezone.localdate())
-        )
+    @property
+    def audit_overdue(self):
+        """The audit's evidence did not arrive by its deadline, and no decision has been made yet."""
+        return self.audit_overdue_at is not None and self.status in AWAITING_REVIEW
 
     @property
     def can_withdraw(self):
@@ -573,12 +578,15 @@ class CertificateQuerySet(models.QuerySet):
         """Valid today: not revoked and not past expiry, whether or not the daily task has run yet."""
         return self.filter(status=Certificate.Status.ACTIVE, expires_on__gte=today or timezone.localdate())
 
+    def current(self):
+        """The current certificate of each line: not renewed by a certificate that stands (a renewal
+        whose decision was reopened is revoked, and gives the line back)."""
+        return self.exclude(renewed_by__status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED])
+
     def listed(self):
         """Shown in the public registry: the holder agreed (always true of sites), and the certificate
-        is the current one of its line (not renewed by a certificate that stands)."""
-        return self.filter(listed_publicly=True).exclude(
-            renewed_by__isnull=False, renewed_by__status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED]
-        )
+        is the current one of its line."""
+        return self.filter(listed_publicly=True).current()
 
     def renewal_in_progress(self):
         """Certificates with a renewal submitted and not withdrawn or rejected (under review or approved)."""
@@ -740,6 +748,13 @@ class Certificate(TimeStampedModel):
         """Renewed by a certificate that stands (a revoked renewal, its decision reopened, does not count)."""
         successor = getattr(self, "renewed_by", None)
         return successor is not None and successor.status != self.Status.REVOKED
+
+    def first_in_line(self):
+        """The first certificate of the line this one continues (itself if it renews none)."""
+        certificate = self
+        while certificate.renews_id is not None:
+            certificate = certificate.renews
+        return certificate
 
     def current_in_line(self):
         """The latest standing certificate of the line this one starts or continues (itself if not renewed)."""

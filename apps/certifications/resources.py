@@ -152,13 +152,13 @@ class CertificateResource(resources.ModelResource):
         return "yes" if certificate.listed_publicly else "no"
 
 
-def audit_label(application, today=None):
+def audit_label(application):
     """A renewal's audit in a word or two: "audited", "audit overdue", "not drawn" ("" if not a renewal)."""
     if application.audit_selected is None:
         return ""
     if not application.audit_selected:
         return "not drawn"
-    return "audit overdue" if application.audit_overdue(today) else "audited"
+    return "audit overdue" if application.audit_overdue else "audited"
 
 
 def _local(moment):

@@ -97,6 +97,7 @@ def certified_sites_without_partner(today=None):
     """Active site certificates whose application agreed to appear on the map, not yet listed."""
     return (
         Certificate.objects.active(today=today)
+        .current()
         .filter(kind=CertificateKind.SITE, application__show_on_map=True, partners__isnull=True)
         .select_related("application")
         .order_by("holder_name", "pk")

@@ -145,7 +145,8 @@ def test_command_runs_the_daily_work_and_reports(capsys, send_queued, mailoutbox
         call_command("send_certificate_reminders")
 
     assert capsys.readouterr().out.strip() == (
-        "Reminders sent: 1 at 90 days, 0 at 30 days, 1 on the day. Certificates marked expired: 1."
+        "Reminders sent: 1 at 90 days, 0 at 30 days, 1 on the day. Certificates marked expired: 1. "
+        "Overdue renewal audits returned to review: 0."
     )
     assert sorted(message.subject for message in mailoutbox) == sorted(
         [

@@ -222,13 +222,17 @@ def test_the_renewal_page_is_the_holders_only(client):
 )
 def test_outside_its_window_the_page_says_why_and_offers_no_form(client, expires_in, words):
     certificate = holder_certificate(expires_in=expires_in)
+    signed_in_client = signed_in(client)
 
-    response = signed_in(client).get(renew_url(certificate))
+    response = signed_in_client.get(renew_url(certificate))
 
     assert response.status_code == 200
     assert "form" not in response.context
     assert words in response.context["refusal"]
     assert 'id="renewal-form"' not in response.content.decode()
+    posted = signed_in_client.post(renew_url(certificate), {"action": "submit"})
+    assert posted.status_code == 409
+    assert not Application.objects.filter(renews=certificate).exists()
 
 
 @pytest.mark.parametrize("expires_in", [90, 0, -90])  # the window's first day, the expiry day, grace's last day
@@ -354,24 +358,53 @@ def pdf_file():
     return clean_upload(pdf_upload("evidence.pdf"))
 
 
-def test_an_unanswered_audit_past_its_deadline_comes_up_in_the_queue(client):
+def test_an_unanswered_audit_past_its_deadline_comes_up_in_the_queue(client, send_queued, mailoutbox):
     from tests.staff import admin_login
 
     renewal = submitted_renewal(holder_certificate(audit_percent=100))
     on_time = submitted_renewal(holder_certificate(audit_percent=100))
-    Application.objects.filter(pk=renewal.pk).update(audit_due_on=timezone.localdate() - timedelta(days=1))
+    due_on = timezone.localdate() - timedelta(days=1)
+    Application.objects.filter(pk=renewal.pk).update(audit_due_on=due_on)
+    admin_login(client, make_reviewer())
+    queue_url = reverse("admin:certifications_application_changelist")
+    assert renewal not in client.get(queue_url).context["cl"].result_list  # still waiting for the holder
+
+    with send_queued():
+        summary = services.certificates_daily()
+
+    assert summary["audits_overdue"] == 1
+    assert services.certificates_daily()["audits_overdue"] == 0  # once
     renewal.refresh_from_db()
-    assert renewal.audit_overdue() and not on_time.audit_overdue()
+    on_time.refresh_from_db()
+    assert (renewal.status, renewal.audit_overdue, on_time.status, on_time.audit_overdue) == (
+        Status.IN_REVIEW,
+        True,
+        Status.INFO_REQUESTED,
+        False,
+    )
+    event = renewal.events.last()
+    assert (event.from_status, event.to_status, event.actor) == (Status.INFO_REQUESTED, Status.IN_REVIEW, None)
+    assert f"was due on {date_format(due_on)} and has not reached us" in event.message
+    [notice] = [m for m in mailoutbox if m.subject.startswith("Audit evidence")]
+    assert notice.subject == f"Audit evidence for your renewal {renewal.reference} not received"
     assert list(Application.objects.audits_overdue()) == [renewal]
 
-    admin_login(client, make_reviewer())
-    queue = client.get(reverse("admin:certifications_application_changelist"))
-    overdue = client.get(reverse("admin:certifications_application_changelist"), {"type": "audit-overdue"})
-
+    queue = client.get(queue_url)
+    overdue = client.get(queue_url, {"type": "audit-overdue"})
     assert renewal in queue.context["cl"].result_list
     assert on_time not in queue.context["cl"].result_list
     assert list(overdue.context["cl"].result_list) == [renewal]
     assert "Renewal, audit overdue" in queue.content.decode()
+
+
+def test_an_audit_answered_in_time_never_lapses():
+    renewal = submitted_renewal(holder_certificate(audit_percent=100))
+    services.application_answer(application=renewal, message="Attached.")
+    Application.objects.filter(pk=renewal.pk).update(audit_due_on=timezone.localdate() - timedelta(days=5))
+
+    assert services.certificates_daily()["audits_overdue"] == 0
+    renewal.refresh_from_db()
+    assert (renewal.status, renewal.audit_overdue) == (Status.ANSWERED, False)
 
 
 # REVIEW AND APPROVAL
@@ -588,6 +621,19 @@ def test_a_site_renews_from_its_coordinator_page_and_its_listing_follows(client)
     assert new.number in page
     assert new.issued_on == old.expires_on + timedelta(days=1)
 
+    # Still one site, named by either number in a clinician's application; one entry to list on the map.
+    from apps.accounts.sites import sites_of
+    from apps.certifications.forms.applications import SiteCertificateField
+    from apps.partners.services import certified_sites_without_partner
+
+    assert [m.site for m in sites_of(coordinator)] == [site]
+    assert SiteCertificateField().clean(new.number) == site
+    assert SiteCertificateField().clean(old.number.lower()) == site
+    assert SiteCertificateField().prepare_value(site.pk) == new.number
+    listing.certificate = None
+    listing.save()
+    assert list(certified_sites_without_partner()) == [new]
+
 
 def test_the_dashboard_counts_renewals_and_overdue_audits(client):
     from tests.staff import admin_login
@@ -596,11 +642,13 @@ def test_the_dashboard_counts_renewals_and_overdue_audits(client):
     audited = submitted_renewal(holder_certificate(audit_percent=100))
     submitted_renewal(holder_certificate(audit_percent=100))
     Application.objects.filter(pk=audited.pk).update(audit_due_on=timezone.localdate() - timedelta(days=2))
+    services.certificates_daily()
     admin_login(client, make_reviewer())
 
     response = client.get(reverse("admin:certifications_dashboard"))
 
-    assert response.context["stats"]["renewals"] == {"awaiting": 1, "audits_open": 2, "audits_overdue": 1}
+    # Awaiting review: the one not audited and the overdue audit back in review.
+    assert response.context["stats"]["renewals"] == {"awaiting": 2, "audits_open": 1, "audits_overdue": 1}
 
 
 def test_a_renewal_approved_early_says_when_it_takes_over(client):

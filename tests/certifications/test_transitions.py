@@ -22,6 +22,11 @@ def _act(action, application, *, reviewer, admin):
     if action.name == "audit":
         # Only a renewal drawn for audit is asked for evidence.
         Application.objects.filter(pk=application.pk).update(renews=make_certificate(), audit_selected=True)
+    if action.name == "audit_lapse":
+        # Only an audit past its deadline lapses.
+        Application.objects.filter(pk=application.pk).update(
+            renews=make_certificate(), audit_selected=True, audit_due_on=timezone.localdate() - timedelta(days=1)
+        )
     arguments = {"application": application}
     if action.message != Message.NONE:
         arguments["message"] = "Appeal upheld."
@@ -37,6 +42,7 @@ ALLOWED = {
     "withdraw": dict.fromkeys(["submitted", "in_review", "info_requested", "answered"], "withdrawn"),
     "answer": {"info_requested": "answered"},
     "audit": {"submitted": "info_requested"},
+    "audit_lapse": {"info_requested": "in_review"},
     "start_review": {"submitted": "in_review"},
     "resume_review": {"answered": "in_review"},
     "request_info": {"in_review": "info_requested"},
@@ -50,6 +56,7 @@ ROWS = {
     "withdraw": ("optional", "application_withdrawn", ""),
     "answer": ("required", "", ""),
     "audit": ("required", "renewal_audit_requested", ""),
+    "audit_lapse": ("required", "renewal_audit_overdue", ""),
     "start_review": ("", "application_review_started", "certifications.change_application"),
     "resume_review": ("", "", "certifications.change_application"),
     "request_info": ("required", "application_info_requested", "certifications.change_application"),

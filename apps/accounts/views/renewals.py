@@ -59,8 +59,10 @@ class RenewView(LoginRequiredMixin, View):
             return redirect("accounts:application", public_id=under_way.public_id)
         refusal = renewal_refusal(self.certificate)
         if refusal:
+            # A form posted after the window closed (or from a stale page) is a conflict; the page says why.
+            status = 409 if request.method == "POST" else 200
             return TemplateResponse(
-                request, self.template_name, {"certificate": self.certificate, "refusal": refusal}, status=200
+                request, self.template_name, {"certificate": self.certificate, "refusal": refusal}, status=status
             )
         self.draft = renewal_draft(self.certificate)
         return super().dispatch(request, *args, **kwargs)

@@ -51,8 +51,8 @@ class QueueFilter(WorkQueueFilter):
 
     def filter(self, queryset, value):
         if value == "awaiting":
-            # An audit whose evidence is overdue needs a reviewer's decision too.
-            return queryset.awaiting_review() | queryset.audits_overdue()
+            # An overdue audit is among these: the daily job returns it to review.
+            return queryset.awaiting_review()
         if value in Status.values:
             return queryset.filter(status=value)
         return queryset
@@ -346,7 +346,12 @@ class ApplicationAdmin(
         if not obj.audit_selected:
             return f"Not drawn for audit ({obj.program.renewal_audit_percent}% of renewals are)."
         due = f" Evidence due {obj.audit_due_on}." if obj.audit_due_on else ""
-        overdue = " OVERDUE: no answer yet." if obj.audit_overdue() else ""
+        overdue = (
+            " OVERDUE: no evidence by the deadline; returned to review "
+            f"{timezone.localtime(obj.audit_overdue_at):%Y-%m-%d}."
+            if obj.audit_overdue_at
+            else ""
+        )
         return f"Drawn for audit on {timezone.localtime(obj.audit_drawn_at):%Y-%m-%d}.{due}{overdue}"
 
     @admin.display(description="attested")

@@ -64,14 +64,18 @@ class SiteCertificateField(forms.ModelChoiceField):
     widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
 
     def __init__(self, **kwargs):
-        super().__init__(queryset=Application.objects.filter(kind=Kind.SITE, status=Status.APPROVED), **kwargs)
+        # A site is its first application; a renewal's certificate names the same site.
+        super().__init__(
+            queryset=Application.objects.filter(kind=Kind.SITE, status=Status.APPROVED, renews__isnull=True), **kwargs
+        )
 
     def prepare_value(self, value):
-        # What the person typed is shown back as typed; a stored site as its certificate number.
+        # What the person typed is shown back as typed; a stored site as its current certificate's number.
         if isinstance(value, Application):
             value = value.pk
         if isinstance(value, int):
-            return Certificate.objects.filter(application_id=value).values_list("number", flat=True).first() or ""
+            certificate = Certificate.objects.select_related("renewed_by").filter(application_id=value).first()
+            return certificate.current_in_line().number if certificate else ""
         return value
 
     def to_python(self, value):
@@ -82,13 +86,14 @@ class SiteCertificateField(forms.ModelChoiceField):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         certificate = (
             Certificate.objects.active()
-            .filter(kind=Kind.SITE, number__iexact=number, application__in=self.queryset)
-            .select_related("application")
+            .filter(kind=Kind.SITE, number__iexact=number, application__status=Status.APPROVED)
+            .select_related("application", "renews")
             .first()
         )
-        if certificate is None:
+        site = certificate.first_in_line().application if certificate else None
+        if site is None or site.renews_id is not None or site.kind != Kind.SITE:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return certificate.application
+        return site
 
     def has_changed(self, initial, data):
         return str(self.prepare_value(initial) or "").upper() != str(data or "").strip().upper()

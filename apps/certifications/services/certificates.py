@@ -264,10 +264,13 @@ def certificates_send_grace_reminders(*, today=None):
 
 def certificates_daily(*, today=None):
     """The daily run: reminders first (the day-of reminder goes to a certificate still active
-    today), then expiry. Returns a summary for the log and the command's output."""
+    today), then expiry, then the renewal audits past their deadline back to review. Returns a
+    summary for the log and the command's output."""
+    from .renewals import renewals_audits_lapse  # renewals builds on transitions, which imports this module
+
     sent = certificates_send_reminders(today=today)
     sent["reminded_grace_at"] = certificates_send_grace_reminders(today=today)
-    return {**sent, "expired": certificates_expire(today=today)}
+    return {**sent, "expired": certificates_expire(today=today), "audits_overdue": renewals_audits_lapse(today=today)}
 
 
 # RENEWAL EXTENSION (staff keep one certificate's renewal open past its grace period)

@@ -160,6 +160,27 @@ def audit_message(application):
     )
 
 
+def lapse_message(application):
+    return (
+        f"The evidence for the audit of your renewal was due on {date_format(application.audit_due_on)} and has "
+        "not reached us. Your renewal is back with a reviewer, who will decide on what we have or write to you."
+    )
+
+
+def renewals_audits_lapse(*, today=None):
+    """Return every audit unanswered past its deadline to review (the daily run); returns how many.
+    Each is its own transaction under the row lock, so a holder answering at that moment wins or
+    loses cleanly, and a second run finds nothing more."""
+    lapsed = 0
+    for application in Application.objects.audits_lapsing(today).select_related("program").order_by("pk"):
+        try:
+            transitions.application_audit_lapse(application=application, message=lapse_message(application))
+        except InvalidTransition:
+            continue  # answered or withdrawn meanwhile
+        lapsed += 1
+    return lapsed
+
+
 def renewal_changes(application):
     """What the holder changed in the renewal since the application behind the certificate it
     renews: [(label, before, after)] in the order of the renewal's questions."""

@@ -21,6 +21,7 @@ from ..lifecycle import (
     ANSWER,
     APPROVE,
     AUDIT,
+    AUDIT_LAPSE,
     REJECT,
     REOPEN,
     REQUEST_INFO,
@@ -136,6 +137,21 @@ def application_audit(*, application, message):
 
     application = _transition(application, AUDIT, message=message, extra=deadline)
     _email_applicant(application, AUDIT, message=message.strip())
+    return application
+
+
+@transaction.atomic
+def application_audit_lapse(*, application, message):
+    """Return an audit unanswered past its deadline to review (the daily job, renewals_audits_lapse):
+    it comes up in the queue marked "audit overdue", and the holder is told that a reviewer decides."""
+
+    def overdue(locked):
+        if not (locked.audit_selected and locked.audit_due_on and locked.audit_due_on < timezone.localdate()):
+            raise InvalidTransition("Only an audit past its deadline is returned to review as overdue.")
+        return {"audit_overdue_at": timezone.now()}
+
+    application = _transition(application, AUDIT_LAPSE, message=message, extra=overdue)
+    _email_applicant(application, AUDIT_LAPSE, message=message.strip())
     return application
 
 

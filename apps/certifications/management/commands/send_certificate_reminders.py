@@ -18,5 +18,6 @@ class Command(DailyJobCommand):
     def report(self, summary):
         return (
             f"Reminders sent: {summary['reminded_90_at']} at 90 days, {summary['reminded_30_at']} at 30 days, "
-            f"{summary['reminded_0_at']} on the day. Certificates marked expired: {summary['expired']}."
+            f"{summary['reminded_0_at']} on the day. Certificates marked expired: {summary['expired']}. "
+            f"Overdue renewal audits returned to review: {summary['audits_overdue']}."
         )

@@ -415,6 +415,12 @@ class Application(TimeStampedModel):
             models.Index(fields=["country"], name="application_country_idx"),
             # A person's records by their address (My NMT), whatever the case they typed it in.
             models.Index(Lower("email"), name="application_email_lower_idx"),
+            # The audits whose evidence came late or never (the queue's "audits overdue" filter).
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(audit_overdue_at__isnull=False),
+                name="application_audit_overdue_idx",
+            ),
             # The audits waiting for evidence, by deadline (for the daily job that finds the overdue ones).
             models.Index(
                 fields=["audit_due_on"],

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.events",
     "apps.library",
     "apps.accounts",
+    "apps.credentials",
 ]
 
 MIDDLEWARE = [
@@ -357,6 +358,15 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+
+# CREDENTIALS (Open Badges 3.0; apps/credentials/keys.py)
+
+# The issuer's Ed25519 signing keys, as a JSON key file that `manage.py issuer_keys create` writes
+# (mode 0600; back it up: credentials signed with a lost key can no longer be verified). Platforms
+# that pass secrets as environment give the same JSON text in CREDENTIALS_KEYS instead, which takes
+# precedence over the file. Never in the database. The issuer is did:web on SITE_URL's host.
+CREDENTIALS_KEYS_FILE = Path(env("CREDENTIALS_KEYS_FILE", default=str(BASE_DIR / "var" / "issuer-keys.json")))
+CREDENTIALS_KEYS = env("CREDENTIALS_KEYS", default="")
 
 # MAPS (issue: partners)
 

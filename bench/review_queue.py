@@ -26,6 +26,7 @@ import django
 
 django.setup()
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -33,11 +34,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
-
 from apps.certifications.models import Application, Certificate, Kind, Program, Status  # noqa: E402
-from apps.core.admin_site import ADMIN_SESSION_KEY, admin_sign_in_state, has_authenticator  # noqa: E402
 from apps.certifications.services import certificate_build, with_unguessable_part  # noqa: E402
+from apps.core.admin_site import ADMIN_SESSION_KEY, admin_sign_in_state, has_authenticator  # noqa: E402
 
 FIRST = ["Amira", "Ben", "Chen", "Dana", "Eli", "Farah", "Gabe", "Hana", "Ivan", "Jo", "Kemi", "Luis"]
 LAST = ["Okafor", "Smith", "Nguyen", "Garcia", "Kowalski", "Haddad", "Ivanova", "Tanaka", "Moreau", "Silva"]

@@ -33,6 +33,10 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.faq.urls")),
     path("", include("apps.inquiries.urls")),
+    # Before certifications: /verify/credential/ is not a certificate number.
+    path("", include("apps.credentials.urls")),
+    path("", include("apps.credentials.keys_urls")),
+    path("", include("apps.credentials.badge_urls")),
     path("", include("apps.certifications.urls")),
     path("", include("apps.events.urls")),
     path("", include("apps.library.urls")),

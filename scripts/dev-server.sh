@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: migrate, sync the staff roles, load starter content (and sample data on the embedded database),
+# `make run`: migrate, sync the staff roles, load starter content, make the credentials' issuer key if
+# there is none (and sample data on the embedded database),
 # start the background worker, and serve the portal until Ctrl-C stops both.
 set -euo pipefail
 host=${1:-127.0.0.1}
@@ -19,6 +20,8 @@ fi
 $py manage.py migrate --no-input
 $py manage.py sync_roles
 $py manage.py load_starter_content
+# The issuer key that signs the Open Badges credentials (var/issuer-keys.json), made once.
+$py manage.py issuer_keys create --if-missing
 if [ -z "${DATABASE_URL:-}" ]; then
   $py manage.py load_sample_data
 fi

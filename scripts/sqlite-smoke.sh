@@ -25,4 +25,5 @@ test -f var/db.sqlite3 || { echo "migrate made no var/db.sqlite3 in $work" >&2; 
 $py manage.py sync_roles
 $py manage.py load_starter_content
 $py manage.py load_sample_data
+$py manage.py issuer_keys create --if-missing
 $py scripts/sqlite_smoke.py

@@ -27,7 +27,7 @@ def public_requests():
     from django.urls import reverse
 
     from apps.certifications.models import Application, Certificate
-    from apps.certifications.tokens import make_token
+    from apps.certifications.tokens import make_certificate_token, make_token
     from apps.events.models import Event
     from apps.faq.models import Page
     from apps.library.models import Publication
@@ -71,6 +71,18 @@ def public_requests():
         ("/library/?q=raised+szalav", "The Boy Who Was Raised as a Dog"),
         (f"/registry/?q={certificate.holder_name.split()[-1].lower()}", certificate.holder_name),
         (f"/partners/?q={partner.name.split()[-1].upper()}", partner.name),
+        # The Open Badges credentials: the public keys, the status lists, the check, the badge, and
+        # the holder's downloads beside the printable certificate.
+        ("/.well-known/did.json", "did:web:"),
+        ("/.well-known/jwks.json", "Ed25519"),
+        ("/credentials/status-list/1", "BitstringStatusListCredential"),
+        ("/credentials/revocation-list/", "revokedCredentials"),
+        ("/verify/credential/", "Check an NMT credential"),
+        (f"/verify/{certificate.number}/badge.svg", "NMT certified"),
+        *(
+            (f"/certificates/{make_certificate_token(certificate)}/{name}", None)
+            for name in ["credential.json", "credential.jwt", "badge.png", "certificate.pdf"]
+        ),
     ]
     return requests
 

@@ -68,6 +68,7 @@ PAGES = {
     "verify expired": lambda: certificate("expired").get_absolute_url(),
     "verify revoked": lambda: certificate("revoked").get_absolute_url(),
     "verify unknown number": lambda: "/verify/NMT-C-2026-99999/",
+    "check a credential": lambda: "/verify/credential/",
     "printable certificate": lambda: f"/certificates/{make_certificate_token(certificate('active'))}/",
     "printable revoked certificate": lambda: f"/certificates/{make_certificate_token(certificate('revoked'))}/",
     "partners": lambda: partners() and "/partners/",

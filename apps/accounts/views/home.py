@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -82,6 +83,9 @@ def draft_continue(request, public_id):
 @method_decorator(private_page, name="dispatch")
 class MyCertificateView(LoginRequiredMixin, CertificateView):
     """The printable certificate of one of the person's own certificates."""
+
+    def download_url(self, name, certificate):
+        return reverse(f"credentials:my-{name}", kwargs={"number": certificate.number})
 
     def get_certificate(self, number):
         owned = records_of(self.request.user).certificates.select_related(

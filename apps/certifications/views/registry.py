@@ -22,6 +22,9 @@ from ..tokens import (
 
 # REGISTRY AND VERIFICATION
 
+# What the holder downloads beside the printable certificate, by the names of apps/credentials/urls.py.
+CREDENTIAL_DOWNLOADS = ["credential.json", "credential.jwt", "badge.png", "certificate.pdf"]
+
 STATEMENT = "NMT certification attests completed training, not clinical competence."
 # Verification answers may be cached briefly by browsers and proxies: a revocation shows within minutes.
 VERIFY_CACHE_SECONDS = 300
@@ -168,6 +171,15 @@ class CertificateView(TemplateView):
         except InvalidToken as error:
             raise Http404 from error
 
+    def download_url(self, name, certificate):
+        """Where the holder downloads `name` (credential.json, credential.jwt, badge.png,
+        certificate.pdf): beside this page, under the same private link."""
+        return reverse(f"credentials:token-{name}", kwargs={"token": self.kwargs["token"]})
+
+    def downloads(self, certificate):
+        """The holder's Open Badges credential and its forms (apps/credentials serves them)."""
+        return {name.replace(".", "_"): self.download_url(name, certificate) for name in CREDENTIAL_DOWNLOADS}
+
     def get(self, request, **kwargs):
         certificate = self.get_certificate(**kwargs)
         url = verify_url(certificate)
@@ -185,5 +197,6 @@ class CertificateView(TemplateView):
                 renew_path=reverse("accounts:renew", kwargs={"number": certificate.number})
                 if certificate.can_renew()
                 else "",
+                downloads=self.downloads(certificate),
             )
         )

@@ -13,7 +13,7 @@ from apps.core.admin_filters import WorkQueueFilter
 from apps.core.admin_lists import ChangeListRowsMixin
 
 from .forms import EventAdminForm
-from .models import DEFAULT_TIMEZONE, Event, Registration
+from .models import DEFAULT_TIMEZONE, CreditOffer, Event, Registration
 from .services import (
     CancellationRefused,
     event_copy_next_quarter,
@@ -41,6 +41,16 @@ class WhenFilter(WorkQueueFilter):
         if value == "past":
             return queryset.filter(ends_at__lte=now)
         return queryset
+
+
+class CreditOfferInline(admin.StackedInline):
+    """The CE credit types the event offers, each with its approval statement and number."""
+
+    model = CreditOffer
+    extra = 0
+    fields = [("credit_type", "label"), "provider_number", "approval_statement", "allows_half_hours"]
+    verbose_name = "CE credit offered"
+    verbose_name_plural = "CE credit offered"
 
 
 class RegistrationInline(admin.TabularInline):
@@ -92,9 +102,20 @@ class EventAdmin(ChangeListRowsMixin, admin.ModelAdmin):
         ("When", {"fields": ["starts_at", "timezone", "duration", "starts_utc"]}),
         ("Where", {"fields": ["join_url", "venue"]}),
         ("Registration", {"fields": ["capacity", "registration_opens_at", "registration_closes_at"]}),
+        (
+            "Continuing education",
+            {
+                "fields": [
+                    "ce_instruction_minutes",
+                    "ce_format",
+                    ("ce_requires_evaluation", "ce_requires_post_test", "ce_post_test_pass_percent"),
+                ],
+                "description": "The conditions every credit type below shares; the event page states them.",
+            },
+        ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    inlines = [RegistrationInline]
+    inlines = [CreditOfferInline, RegistrationInline]
     actions = ["copy_next_quarter"]
 
     def get_queryset(self, request):

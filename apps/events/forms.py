@@ -78,6 +78,11 @@ class EventAdminForm(forms.ModelForm):
             "registration_opens_at",
             "registration_closes_at",
             "is_published",
+            "ce_instruction_minutes",
+            "ce_format",
+            "ce_requires_evaluation",
+            "ce_requires_post_test",
+            "ce_post_test_pass_percent",
         ]
         help_texts = {
             "starts_at": "The wall-clock time in the event's time zone, such as 12:00 for noon in Chicago.",

@@ -2,7 +2,9 @@
 
 import uuid
 from datetime import UTC, timedelta
+from decimal import Decimal
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
@@ -105,6 +107,27 @@ class Event(TimeStampedModel):
         "registration closes", null=True, blank=True, help_text="Empty: open until the event starts."
     )
     is_published = models.BooleanField("published", default=False)
+    # Continuing education (issue 16): what the event offers licensed clinicians, per credit type in
+    # CreditOffer; these are the conditions every credit type shares.
+    ce_instruction_minutes = models.PositiveSmallIntegerField(
+        "instruction minutes",
+        null=True,
+        blank=True,
+        help_text="Minutes of instruction that count for CE credit. Empty: the whole duration.",
+    )
+    ce_format = models.CharField(
+        "CE format",
+        max_length=100,
+        blank=True,
+        help_text="As the CE certificate states it, e.g. “live interactive webinar”.",
+    )
+    ce_requires_evaluation = models.BooleanField(
+        "evaluation required for CE", default=True, help_text="The CE certificate is released once it is done."
+    )
+    ce_requires_post_test = models.BooleanField("post-test required for CE", default=False)
+    ce_post_test_pass_percent = models.PositiveSmallIntegerField(
+        "post-test pass mark (%)", default=75, validators=[MaxValueValidator(100)]
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -126,6 +149,9 @@ class Event(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(
+                condition=Q(ce_post_test_pass_percent__lte=100), name="event_post_test_pass_mark_valid"
+            ),
+            models.CheckConstraint(
                 condition=~Q(join_url="") | ~Q(venue=""),
                 name="event_has_join_url_or_venue",
                 violation_error_message="Give an online join link or a venue (or both).",
@@ -139,6 +165,11 @@ class Event(TimeStampedModel):
             ),
         ]
         indexes = [models.Index(fields=["is_published", "ends_at"], name="event_published_ends_idx")]
+
+    @property
+    def instruction_minutes(self):
+        """The minutes of instruction that count for CE: as staff set them, else the whole duration."""
+        return self.ce_instruction_minutes or int(self.duration.total_seconds() // 60)
 
     def __str__(self):
         return f"{self.title} ({self.local_start:%Y-%m-%d})"
@@ -215,6 +246,54 @@ class Event(TimeStampedModel):
 
     def seats_left(self, confirmed_count):
         return max(self.capacity - confirmed_count, 0)
+
+
+class CreditOffer(models.Model):
+    """One type of CE credit an event offers, with the words and number its approving body requires
+    on the certificate, exactly as staff enter them."""
+
+    class CreditType(models.TextChoices):
+        APA = "apa", "APA (psychologists)"
+        NBCC = "nbcc", "NBCC (counsellors)"
+        ASWB = "aswb", "ASWB ACE (social workers)"
+        CPD = "cpd", "CPD"
+        OTHER = "other", "Other"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="credit_offers")
+    credit_type = models.CharField(max_length=10, choices=CreditType)
+    label = models.CharField(
+        max_length=100, blank=True, help_text="For “Other”: the credit's name as the certificate states it."
+    )
+    provider_number = models.CharField(
+        "provider or approval number", max_length=100, help_text="As the approving body issued it."
+    )
+    approval_statement = models.TextField(
+        help_text="The exact statement the approving body requires, printed as entered on the certificate."
+    )
+    allows_half_hours = models.BooleanField(
+        default=False, help_text="Credit for each full 30 minutes, not only each full 60."
+    )
+
+    class Meta:
+        ordering = ["credit_type", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "credit_type", "label"], name="credit_offer_unique_type"),
+            models.CheckConstraint(
+                condition=~Q(credit_type="other") | ~Q(label=""), name="credit_offer_other_has_label"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.label or self.get_credit_type_display()
+
+    def maximum_hours(self):
+        """The credit a full attendance earns: whole hours of instruction (half hours where allowed)."""
+        unit = 30 if self.allows_half_hours else 60
+        return Decimal(self.event.instruction_minutes // unit * unit) / 60
 
 
 class RegistrationQuerySet(models.QuerySet):

@@ -84,6 +84,7 @@ class EventDetailView(DetailView):
         context.update(registration_context(self.object))
         context.setdefault("form", RegistrationForm())
         context["structured_data"] = event_schema(self.object, state=context["state"])
+        context["credit_offers"] = list(self.object.credit_offers.all())
         return context
 
 

@@ -34,6 +34,12 @@ def _event_form(**overrides):
         "registration_closes_at_0": "",
         "registration_closes_at_1": "",
         "is_published": "on",
+        "ce_requires_evaluation": "on",
+        "ce_post_test_pass_percent": "75",
+        "credit_offers-TOTAL_FORMS": "0",
+        "credit_offers-INITIAL_FORMS": "0",
+        "credit_offers-MIN_NUM_FORMS": "0",
+        "credit_offers-MAX_NUM_FORMS": "1000",
         "registrations-TOTAL_FORMS": "0",
         "registrations-INITIAL_FORMS": "0",
         "registrations-MIN_NUM_FORMS": "0",
@@ -204,7 +210,7 @@ def test_registration_inline_lists_the_waitlist_in_order(admin_client):
 
     response = admin_client.get(f"/admin/events/event/{event.pk}/change/")
 
-    formset = response.context["inline_admin_formsets"][0].formset
+    formset = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.model is Registration)
     assert [(r.name, r.waitlist_position) for r in formset.queryset] == [
         ("Seated", None),
         ("First waiting", 1),

@@ -4,6 +4,7 @@ import uuid
 from datetime import UTC, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
@@ -397,3 +398,64 @@ class Registration(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.get_status_display()}) for {self.event.title}"
+
+
+class AttendanceImport(models.Model):
+    """One upload of a webinar platform's participant export for an event (apps/events/attendance.py)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendance_imports")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    filename = models.CharField(max_length=255, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_matched = models.PositiveIntegerField(default=0)
+    unmatched = models.JSONField(
+        default=list, blank=True, help_text='Rows of no registration: {"line", "email", "name"}.'
+    )
+    errors = models.JSONField(default=list, blank=True, help_text='Rows refused: {"line", "message"}.')
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Attendance import for {self.event.title} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class AttendanceSession(models.Model):
+    """One join and leave of a registrant, as the latest import that listed them read it."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendance_sessions")
+    joined_at = models.DateTimeField()
+    left_at = models.DateTimeField()
+    attendance_import = models.ForeignKey(AttendanceImport, on_delete=models.CASCADE, related_name="sessions")
+
+    class Meta:
+        ordering = ["registration", "joined_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_at__gte=F("joined_at")), name="attendance_session_leaves_after_join"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registration.name}: {self.joined_at:%H:%M}–{self.left_at:%H:%M} UTC"
+
+
+class CreditAward(models.Model):
+    """The CE credit one registrant earned for one credit type, computed from their attendance."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="credit_awards")
+    offer = models.ForeignKey(CreditOffer, on_delete=models.CASCADE, related_name="awards")
+    minutes_attended = models.PositiveIntegerField()
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    reason = models.CharField(max_length=500)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["registration", "offer"]
+        constraints = [models.UniqueConstraint(fields=["registration", "offer"], name="credit_award_unique_offer")]
+
+    def __str__(self):
+        return f"{self.registration.name}: {self.hours} {self.offer.name}"

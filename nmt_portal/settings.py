@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.library",
     "apps.accounts",
     "apps.credentials",
+    "apps.learning",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("apps.credentials.badge_urls")),
     path("", include("apps.certifications.urls")),
     path("", include("apps.events.urls")),
+    path("", include("apps.learning.urls")),
     path("", include("apps.library.urls")),
     path("", include("apps.partners.urls")),
     path("", include("apps.accounts.urls")),

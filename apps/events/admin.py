@@ -1,14 +1,9 @@
-from django import forms
 from django.contrib import admin, messages
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 from import_export import fields, resources
 from import_export.admin import ExportMixin
@@ -17,9 +12,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from apps.core.admin_filters import WorkQueueFilter
 from apps.core.admin_lists import ChangeListRowsMixin
 
-from .attendance import attendance_import, decode_export
 from .forms import EventAdminForm
-from .models import DEFAULT_TIMEZONE, CreditOffer, Event, Registration
+from .models import DEFAULT_TIMEZONE, Event, Registration
 from .services import (
     CancellationRefused,
     event_copy_next_quarter,
@@ -49,16 +43,6 @@ class WhenFilter(WorkQueueFilter):
         return queryset
 
 
-class CreditOfferInline(admin.StackedInline):
-    """The CE credit types the event offers, each with its approval statement and number."""
-
-    model = CreditOffer
-    extra = 0
-    fields = [("credit_type", "label"), "provider_number", "approval_statement", "allows_half_hours"]
-    verbose_name = "CE credit offered"
-    verbose_name_plural = "CE credit offered"
-
-
 class RegistrationInline(admin.TabularInline):
     """Read-only: places change only through the registration services (capacity, waitlist, email)."""
 
@@ -81,50 +65,6 @@ class RegistrationInline(admin.TabularInline):
     @admin.display(description="waitlist position")
     def position(self, obj):
         return obj.waitlist_position or "–"
-
-
-ATTENDANCE_MAX_BYTES = 2 * 1024 * 1024
-ATTENDANCE_SALT = "events.attendance-import"
-ATTENDANCE_MAX_AGE = 60 * 60
-
-
-class AttendanceUploadForm(forms.Form):
-    export = forms.FileField(
-        label="Participant export (CSV)",
-        help_text="The webinar platform's participant report, at most 2 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def clean_export(self):
-        upload = self.cleaned_data["export"]
-        if not upload.name.lower().endswith(".csv"):
-            raise ValidationError("Upload a .csv file: the platform's participant export saved as CSV.")
-        if upload.size > ATTENDANCE_MAX_BYTES:
-            raise ValidationError("The file is larger than 2 MB.")
-        try:
-            text = decode_export(upload.read())
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-        return upload.name, text
-
-
-class AttendanceConfirmForm(forms.Form):
-    payload = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, event, **kwargs):
-        self.event = event
-        super().__init__(*args, **kwargs)
-
-    def clean_payload(self):
-        try:
-            data = signing.loads(self.cleaned_data["payload"], salt=ATTENDANCE_SALT, max_age=ATTENDANCE_MAX_AGE)
-        except signing.SignatureExpired:
-            raise ValidationError("The preview is more than an hour old: upload the file again.") from None
-        except signing.BadSignature:
-            raise ValidationError("The preview's file was changed: upload the file again.") from None
-        if data.get("event") != self.event.pk:
-            raise ValidationError("This preview is for another event: upload the file again.")
-        return data["filename"], data["text"]
 
 
 @admin.register(Event)
@@ -165,7 +105,7 @@ class EventAdmin(ChangeListRowsMixin, admin.ModelAdmin):
         ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    inlines = [CreditOfferInline, RegistrationInline]
+    inlines = [RegistrationInline]
     actions = ["copy_next_quarter"]
 
     def get_queryset(self, request):
@@ -187,75 +127,6 @@ class EventAdmin(ChangeListRowsMixin, admin.ModelAdmin):
             if hasattr(response, "render"):
                 response.render()
             return response
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/import-attendance/",
-                self.admin_site.admin_view(self.import_attendance_view),
-                name="events_event_import_attendance",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        context = dict(extra_context or {})
-        if self.has_change_permission(request) and str(object_id).isdigit():
-            context["import_attendance_url"] = reverse("admin:events_event_import_attendance", args=[object_id])
-        return super().change_view(request, object_id, form_url, extra_context=context)
-
-    def import_attendance_view(self, request, pk):
-        """Upload a participant export, preview what it does (nothing written), then confirm: the
-        confirmation re-posts the same file's text, signed so it cannot be altered in between."""
-        event = get_object_or_404(Event, pk=pk)
-        if not self.has_change_permission(request, event):
-            raise PermissionDenied
-        change_url = reverse("admin:events_event_change", args=[event.pk])
-        upload_form, confirm_form, summary = AttendanceUploadForm(), None, None
-        if request.method == "POST" and "_confirm" in request.POST:
-            confirm_form = AttendanceConfirmForm(request.POST, event=event)
-            if confirm_form.is_valid():
-                filename, text = confirm_form.cleaned_data["payload"]
-                summary = attendance_import(event=event, text=text, filename=filename, user=request.user)
-                if summary.fatal:
-                    for error in summary.errors:
-                        self.message_user(request, error["message"], messages.ERROR)
-                else:
-                    self.message_user(request, _import_message(summary), messages.SUCCESS)
-                    if summary.unmatched or summary.errors:
-                        self.message_user(
-                            request,
-                            f"{len(summary.unmatched)} unmatched rows and {len(summary.errors)} refused rows "
-                            "are kept with the import.",
-                            messages.WARNING,
-                        )
-                return redirect(change_url)
-            for error in confirm_form.errors.get("payload", []):
-                self.message_user(request, error, messages.ERROR)
-            confirm_form = None
-        elif request.method == "POST":
-            upload_form = AttendanceUploadForm(request.POST, request.FILES)
-            if upload_form.is_valid():
-                filename, text = upload_form.cleaned_data["export"]
-                summary = attendance_import(event=event, text=text, filename=filename, dry_run=True)
-                if not summary.fatal:
-                    payload = signing.dumps(
-                        {"event": event.pk, "filename": filename, "text": text}, salt=ATTENDANCE_SALT, compress=True
-                    )
-                    confirm_form = AttendanceConfirmForm(initial={"payload": payload}, event=event)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Import attendance: {event.title}",
-            "event": event,
-            "original": event,
-            "upload_form": upload_form,
-            "confirm_form": confirm_form,
-            "summary": summary,
-            "offers": list(event.credit_offers.all()),
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, "admin/events/event/import_attendance.html", context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -321,15 +192,6 @@ class EventAdmin(ChangeListRowsMixin, admin.ModelAdmin):
                 ),
                 messages.SUCCESS,
             )
-
-
-def _import_message(summary):
-    attended = sum(1 for attendee in summary.attendees if attendee.minutes_attended)
-    return (
-        f"Attendance imported from {summary.filename}: {summary.rows_read} rows read, {summary.rows_matched} matched "
-        f"to {len(summary.attendees)} registrations ({attended} attended), {len(summary.unmatched)} unmatched, "
-        f"{len(summary.errors)} refused."
-    )
 
 
 class RegistrationResource(resources.ModelResource):
@@ -424,8 +286,6 @@ class RegistrationAdmin(ChangeListRowsMixin, ExportMixin, admin.ModelAdmin):
         "waitlisted_at",
         "cancelled_at",
         "attended",
-        "attendance",
-        "ce_credit",
         "created_at",
     ]
     readonly_fields = [
@@ -436,8 +296,6 @@ class RegistrationAdmin(ChangeListRowsMixin, ExportMixin, admin.ModelAdmin):
         "waitlisted_at",
         "cancelled_at",
         "attended",
-        "attendance",
-        "ce_credit",
         "created_at",
     ]
     actions = ["mark_attended", "mark_absent", "cancel_registrations"]
@@ -455,20 +313,6 @@ class RegistrationAdmin(ChangeListRowsMixin, ExportMixin, admin.ModelAdmin):
     @admin.display(description="waitlist position", ordering="waitlist_position")
     def position(self, obj):
         return obj.waitlist_position or "–"
-
-    @admin.display(description="attendance (imported)")
-    def attendance(self, obj):
-        zone = obj.event.zone
-        sessions = [
-            (f"{session.joined_at.astimezone(zone):%Y-%m-%d %H:%M}", f"{session.left_at.astimezone(zone):%H:%M %Z}")
-            for session in obj.attendance_sessions.all()
-        ]
-        return format_html_join(mark_safe("<br>"), "{}–{}", sessions) if sessions else "–"
-
-    @admin.display(description="CE credit (computed)")
-    def ce_credit(self, obj):
-        awards = [(award.offer.name, award.hours, award.reason) for award in obj.credit_awards.select_related("offer")]
-        return format_html_join(mark_safe("<br>"), "{}: {} hours ({})", awards) if awards else "–"
 
     def _attendance(self, request, queryset, attended):
         marked, skipped = registrations_mark_attendance(registrations=queryset, attended=attended)

@@ -2,9 +2,7 @@
 
 import uuid
 from datetime import UTC, timedelta
-from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
@@ -249,54 +247,6 @@ class Event(TimeStampedModel):
         return max(self.capacity - confirmed_count, 0)
 
 
-class CreditOffer(models.Model):
-    """One type of CE credit an event offers, with the words and number its approving body requires
-    on the certificate, exactly as staff enter them."""
-
-    class CreditType(models.TextChoices):
-        APA = "apa", "APA (psychologists)"
-        NBCC = "nbcc", "NBCC (counsellors)"
-        ASWB = "aswb", "ASWB ACE (social workers)"
-        CPD = "cpd", "CPD"
-        OTHER = "other", "Other"
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="credit_offers")
-    credit_type = models.CharField(max_length=10, choices=CreditType)
-    label = models.CharField(
-        max_length=100, blank=True, help_text="For “Other”: the credit's name as the certificate states it."
-    )
-    provider_number = models.CharField(
-        "provider or approval number", max_length=100, help_text="As the approving body issued it."
-    )
-    approval_statement = models.TextField(
-        help_text="The exact statement the approving body requires, printed as entered on the certificate."
-    )
-    allows_half_hours = models.BooleanField(
-        default=False, help_text="Credit for each full 30 minutes, not only each full 60."
-    )
-
-    class Meta:
-        ordering = ["credit_type", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "credit_type", "label"], name="credit_offer_unique_type"),
-            models.CheckConstraint(
-                condition=~Q(credit_type="other") | ~Q(label=""), name="credit_offer_other_has_label"
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return self.label or self.get_credit_type_display()
-
-    def maximum_hours(self):
-        """The credit a full attendance earns: whole hours of instruction (half hours where allowed)."""
-        unit = 30 if self.allows_half_hours else 60
-        return Decimal(self.event.instruction_minutes // unit * unit) / 60
-
-
 class RegistrationQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
@@ -398,64 +348,3 @@ class Registration(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.get_status_display()}) for {self.event.title}"
-
-
-class AttendanceImport(models.Model):
-    """One upload of a webinar platform's participant export for an event (apps/events/attendance.py)."""
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendance_imports")
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    filename = models.CharField(max_length=255, blank=True)
-    rows_read = models.PositiveIntegerField(default=0)
-    rows_matched = models.PositiveIntegerField(default=0)
-    unmatched = models.JSONField(
-        default=list, blank=True, help_text='Rows of no registration: {"line", "email", "name"}.'
-    )
-    errors = models.JSONField(default=list, blank=True, help_text='Rows refused: {"line", "message"}.')
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"Attendance import for {self.event.title} ({self.created_at:%Y-%m-%d %H:%M})"
-
-
-class AttendanceSession(models.Model):
-    """One join and leave of a registrant, as the latest import that listed them read it."""
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendance_sessions")
-    joined_at = models.DateTimeField()
-    left_at = models.DateTimeField()
-    attendance_import = models.ForeignKey(AttendanceImport, on_delete=models.CASCADE, related_name="sessions")
-
-    class Meta:
-        ordering = ["registration", "joined_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(left_at__gte=F("joined_at")), name="attendance_session_leaves_after_join"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.registration.name}: {self.joined_at:%H:%M}–{self.left_at:%H:%M} UTC"
-
-
-class CreditAward(models.Model):
-    """The CE credit one registrant earned for one credit type, computed from their attendance."""
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="credit_awards")
-    offer = models.ForeignKey(CreditOffer, on_delete=models.CASCADE, related_name="awards")
-    minutes_attended = models.PositiveIntegerField()
-    hours = models.DecimalField(max_digits=4, decimal_places=1)
-    reason = models.CharField(max_length=500)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["registration", "offer"]
-        constraints = [models.UniqueConstraint(fields=["registration", "offer"], name="credit_award_unique_offer")]
-
-    def __str__(self):
-        return f"{self.registration.name}: {self.hours} {self.offer.name}"

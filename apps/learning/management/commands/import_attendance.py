@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.events.attendance import attendance_import, decode_export
 from apps.events.models import Event
+from apps.learning.attendance import attendance_import, decode_export
 
 
 class Command(BaseCommand):

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from apps.core.roles import CONTENT_EDITORS, REVIEWERS
-from apps.events.attendance import attendance_import, parse_participant_csv
-from apps.events.models import AttendanceImport, AttendanceSession, CreditAward, CreditOffer, Registration
+from apps.events.models import Registration
+from apps.learning.attendance import attendance_import, parse_participant_csv
+from apps.learning.models import AttendanceImport, AttendanceSession, CreditAward, CreditOffer
 from tests.factories import make_event, make_registration, make_staff
 from tests.staff import admin_login
 
@@ -157,7 +158,7 @@ def test_malformed_rows_are_listed_with_their_lines_and_the_rest_import(event):
 
 
 def test_too_many_rows_is_refused_as_a_whole(event, monkeypatch):
-    monkeypatch.setattr("apps.events.attendance.MAX_ROWS", 2)
+    monkeypatch.setattr("apps.learning.attendance.MAX_ROWS", 2)
 
     parsed = parse_participant_csv(_csv(*[("Dana", "dana@example.org", *FULL)] * 3), event=event)
 

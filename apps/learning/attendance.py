@@ -1,5 +1,5 @@
 """Attendance import (issue 16): a webinar platform's participant export (CSV) for an event becomes
-each registrant's attendance sessions, their CE credit per credit type (ce_credit.py) and their
+each registrant's attendance sessions, their CE credit per credit type (credit.py) and their
 `attended` mark.
 
 Accepted columns (header names compared case-insensitively, ignoring spaces, punctuation and any
@@ -32,9 +32,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from .ce_credit import AttendanceRow, InstructionWindow, credit_for_attendance
-from .models import AttendanceImport, AttendanceSession, CreditAward, Registration
-from .timezones import make_aware_local
+from apps.events.models import Registration
+from apps.events.timezones import make_aware_local
+
+from .credit import AttendanceRow, InstructionWindow, credit_for_attendance
+from .models import AttendanceImport, AttendanceSession, CreditAward
 
 MAX_ROWS = 20_000
 HEADER_SEARCH_ROWS = 30

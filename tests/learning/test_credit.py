@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from apps.events.ce_credit import AttendanceRow, CreditResult, InstructionWindow, credit_for_attendance
+from apps.learning.credit import AttendanceRow, CreditResult, InstructionWindow, credit_for_attendance
 
 # 10:00 in Chicago (CDT, UTC−5) and 15:00 in London (GMT, UTC+0) on this day.
 START = datetime(2025, 3, 12, 15, 0, tzinfo=UTC)

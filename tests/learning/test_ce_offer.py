@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
-from apps.events.models import CreditOffer
+from apps.learning.models import CreditOffer
 from tests.factories import make_event
 from tests.html import text_of
 

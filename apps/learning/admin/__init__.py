@@ -1,0 +1,3 @@
+"""The learning app's admin, one module per part."""
+
+from . import events  # noqa: F401

@@ -32,14 +32,22 @@ ROLES = {
             "certifications.add_applicationnote",
             "certifications.view_certificate",
             "certifications.extend_renewal",
+            # Progress toward certification: read the requirements, confirm what a person completed
+            # (a self-guided module, a fidelity exercise), and read CE certificates.
+            "learning.view_requirement",
+            "learning.view_requirementconfirmation",
+            "learning.add_requirementconfirmation",
+            "learning.view_cecertificate",
             "core.view_emailtext",
             "core.change_emailtext",
         ],
     },
     # Edit the public content, and approve site coordinators' changes to their partner listings;
-    # no applications, no applicant documents, no certificates.
+    # run the trainings' continuing education (credit offers, attendance, evaluations, post-tests,
+    # CE certificates, program requirements); no applications, no applicant documents, no
+    # certificates.
     CONTENT_EDITORS: {
-        "apps": ["faq", "partners", "events", "library", "inquiries"],
+        "apps": ["faq", "partners", "events", "learning", "library", "inquiries"],
         "models": ["core.sitesettings", "core.photo", "accounts.listingchange"],
     },
     # Everything, staff accounts and groups included, plus reopening decisions and revoking.

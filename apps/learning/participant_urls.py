@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from .views import downloads
+
+urlpatterns = [
+    path(
+        "ce/<str:token>/certificates/<str:number>.pdf",
+        downloads.participant_certificate_pdf,
+        name="participant-certificate",
+    ),
+]

@@ -42,6 +42,10 @@ def test_reviewers_hold_exactly_the_review_permissions():
         ("certifications", "add_applicationnote"),
         ("certifications", "view_certificate"),
         ("certifications", "extend_renewal"),
+        ("learning", "view_requirement"),
+        ("learning", "view_requirementconfirmation"),
+        ("learning", "add_requirementconfirmation"),
+        ("learning", "view_cecertificate"),
         ("core", "view_emailtext"),
         ("core", "change_emailtext"),
     }
@@ -51,7 +55,7 @@ def test_content_editors_hold_every_content_permission_and_nothing_of_certificat
     expected = (
         set(
             Permission.objects.filter(
-                content_type__app_label__in=["faq", "inquiries", "partners", "events", "library"]
+                content_type__app_label__in=["faq", "inquiries", "partners", "events", "learning", "library"]
             ).values_list("content_type__app_label", "codename")
         )
         | {
@@ -65,7 +69,16 @@ def test_content_editors_hold_every_content_permission_and_nothing_of_certificat
     held = _permissions(CONTENT_EDITORS)
 
     assert held == expected
-    assert {label for label, _ in held} <= {"faq", "inquiries", "partners", "events", "library", "core", "accounts"}
+    assert {label for label, _ in held} <= {
+        "faq",
+        "inquiries",
+        "partners",
+        "events",
+        "learning",
+        "library",
+        "core",
+        "accounts",
+    }
     # Of the accounts app, only the coordinators' listing changes: no people, memberships or erasures.
     assert {codename for label, codename in held if label == "accounts"} == {
         "add_listingchange",

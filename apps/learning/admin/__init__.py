@@ -1,3 +1,3 @@
 """The learning app's admin, one module per part."""
 
-from . import events  # noqa: F401
+from . import certificates, evaluations, events, progress, reports  # noqa: F401

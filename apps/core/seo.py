@@ -24,6 +24,9 @@ NOINDEX_URL_NAMES = {
     "certifications:certificate": "noindex, nofollow",
     "events:registered": "noindex",
     "events:cancel": "noindex",
+    "learning:participant": "noindex",
+    "learning:evaluation": "noindex",
+    "learning:post-test": "noindex",
     "inquiries:thanks": "noindex",
     "admin": "noindex, nofollow",
 }
@@ -43,6 +46,8 @@ DISALLOWED_PATHS = [
     "/certificates/",
     "/events/*/registered/",
     "/events/*/cancel/",
+    # A participant's CE pages (/ce/<link>/…); /ce/verify/<number>/ is noindex too, like /verify/.
+    "/ce/",
     "/contact/thanks/",
     "/accounts/",
     "/my/",

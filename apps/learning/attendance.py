@@ -36,6 +36,7 @@ from apps.events.models import Registration
 from apps.events.timezones import make_aware_local
 
 from .credit import AttendanceRow, InstructionWindow, credit_for_attendance
+from .invitations import invite_attendees
 from .models import AttendanceImport, AttendanceSession, CreditAward
 
 MAX_ROWS = 20_000
@@ -326,7 +327,8 @@ def attendance_import(*, event, text, filename, user=None, dry_run=False):
 
 @transaction.atomic
 def _write(summary, matched, user):
-    """A constant number of queries, however many rows and attendees."""
+    """A constant number of queries however many rows, plus, for an event that is over, each new
+    attendee with credit's invitation (one email each, or their certificates where nothing is asked)."""
     summary.record = AttendanceImport.objects.create(
         event=summary.event,
         imported_by=user,
@@ -372,3 +374,5 @@ def _write(summary, matched, user):
             Registration.objects.filter(pk__in=pks).update(attended=attended, updated_at=now)
     for attendee in summary.attendees:
         attendee.registration.attended = attendee.minutes_attended > 0
+    # Attendees with credit of an event that is over get their CE invitation, once: a re-import emails nobody.
+    invite_attendees([attendee.registration for attendee in summary.attendees])

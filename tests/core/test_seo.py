@@ -9,6 +9,7 @@ from apps.certifications.models import Status
 from apps.certifications.tokens import certificate_path, draft_url, status_url
 from apps.core.seo import DISALLOWED_PATHS, NOINDEX_URL_NAMES
 from apps.events.tokens import cancel_url
+from apps.learning.tokens import ce_url, make_ce_token
 from tests.factories import (
     make_application,
     make_certificate,
@@ -217,6 +218,9 @@ def _private_urls():
         "certifications:certificate": certificate_path(certificate),
         "events:registered": reverse("events:registered", kwargs={"slug": event.slug}),
         "events:cancel": cancel_url(registration).removeprefix(SITE),
+        "learning:participant": ce_url(registration).removeprefix(SITE),
+        "learning:evaluation": reverse("learning:evaluation", kwargs={"token": make_ce_token(registration)}),
+        "learning:post-test": reverse("learning:post-test", kwargs={"token": make_ce_token(registration)}),
         "inquiries:thanks": reverse("inquiries:thanks"),
         "admin": "/admin/login/",
     }
@@ -264,7 +268,15 @@ def test_every_private_page_is_disallowed_by_robots_txt(client):
 
     for name, url in _private_urls().items():
         assert any(rule.match(url) for rule in rules), (name, url)
-    for url in ["/", "/faq/", "/verify/NMT-2026-0001/", "/events/spring/", "/events/spring/register/", "/partners/"]:
+    for url in [
+        "/",
+        "/faq/",
+        "/verify/NMT-2026-0001/",
+        "/ce-credit/",
+        "/events/spring/",
+        "/events/spring/register/",
+        "/partners/",
+    ]:
         assert not any(rule.match(url) for rule in rules), url
 
 
@@ -290,6 +302,7 @@ def test_robots_txt_names_the_private_paths_and_the_sitemap(client):
         "Disallow: /certificates/\n"
         "Disallow: /events/*/registered/\n"
         "Disallow: /events/*/cancel/\n"
+        "Disallow: /ce/\n"
         "Disallow: /contact/thanks/\n"
         "Disallow: /accounts/\n"
         "Disallow: /my/\n"

@@ -169,6 +169,10 @@ PUBLIC_CONTENT_MODELS = [
     "certifications.certificate",
     "partners",
     "events",
+    # The credit an event page offers, and the CE certificates /ce/verify/ shows (a revocation or a
+    # purge must not wait for the cache's timeout).
+    "learning.creditoffer",
+    "learning.cecertificate",
     "library",
 ]
 

@@ -102,10 +102,13 @@ We never sell your data, and we do not use it for advertising.
   after they expire or are revoked, so that a past certification can still be confirmed.
 - **Training registrations** and **messages** are kept for a period after the training or the
   answer.
+- **Continuing-education records** of a training (attendance, credit, evaluations, post-test
+  answers and CE certificates) are kept for 5 years after the training ends, then deleted.
 - **Accounts** made when someone asks for a sign-in code are deleted after 24 hours if the code is
   never used.
 
-{TO_CONFIRM} each period above ("a period after"), as your lawyer sets them.
+{TO_CONFIRM} each period above ("a period after"), as your lawyer sets them, and the 5 years of
+> continuing-education records (staff set them in the CE settings; this text must say the same).
 
 ## Your data, yourself
 

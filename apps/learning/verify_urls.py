@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from .views import verify
+
+urlpatterns = [
+    path("ce/verify/<str:number>/", verify.VerifyView.as_view(), name="verify"),
+]

@@ -22,6 +22,7 @@ from apps.certifications import services
 from apps.certifications.models import Application, ApplicationDocument, ApplicationEvent, Certificate
 from apps.core.roles import SITE_ADMINISTRATORS
 from apps.faq.trust_pages import PRIVACY
+from apps.learning.retention import PURGED
 from tests.factories import make_application, make_document, make_person, make_staff, private_files
 from tests.html import elements
 
@@ -145,7 +146,13 @@ def test_the_daily_job_removes_unconfirmed_accounts(django_user_model, settings)
         date_joined=timezone.now() - timedelta(hours=settings.ACCOUNTS_UNCONFIRMED_HOURS + 1)
     )
 
-    assert purge_retained_documents.call() == {"documents": 0, "certificates": 0, "accounts": 1}
+    no_ce_records = {name: 0 for name, _, _ in PURGED}
+    assert purge_retained_documents.call() == {
+        "documents": 0,
+        "certificates": 0,
+        "accounts": 1,
+        "ce": no_ce_records,
+    }
     assert django_user_model.objects.filter(pk=stale.pk).exists() is False
 
 

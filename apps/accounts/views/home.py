@@ -20,6 +20,10 @@ from apps.certifications.views.status import StatusView
 
 from ..records import records_of
 from ..sites import invitations_for, sites_of
+from .ce import ce_certificate_rows, ce_totals
+
+# How many of the person's CE certificates the home lists; /my/ce/ lists them all.
+HOME_CE_CERTIFICATES = 3
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +47,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
         for certificate in certificates:
             certificate.renewal = renewals.get(certificate.pk)
         registrations = list(records.registrations.select_related("event").order_by("-event__starts_at"))
+        ce_certificates = ce_certificate_rows(self.request.user, records=records)
         return super().get_context_data(
             applications=applications,
             certificates=certificates,
             registrations=registrations,
+            ce_certificates=ce_certificates[:HOME_CE_CERTIFICATES],
+            ce_count=len(ce_certificates),
+            ce_totals=ce_totals(ce_certificates),
             documents=list(records.documents.select_related("application").order_by("-uploaded_at")),
             site_memberships=sites_of(self.request.user),
             site_invitations=invitations_for(self.request.user),

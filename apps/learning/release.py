@@ -1,4 +1,5 @@
-"""When an attendee's CE certificates are released, and issuing them: the one place that decides.
+"""When an attendee's CE certificates are released, issuing them and revoking one: the one place
+that decides.
 
 The gate, in order: the event is over; the attendee has credit (a CreditAward of more than 0 hours);
 where the event requires an evaluation, it is submitted; where it requires a post-test, an attempt
@@ -117,3 +118,22 @@ def _issue(registration, *, now):
         record.released_at = now
         record.save(update_fields=["released_at"])
     return issued
+
+
+class CECertificateRevokeError(Exception):
+    pass
+
+
+@transaction.atomic
+def ce_certificate_revoke(*, certificate, reason, now=None):
+    """Revoke `certificate` for `reason`: its verification page then says it is revoked. Once only."""
+    reason = reason.strip()
+    if not reason:
+        raise CECertificateRevokeError("Give the reason for revoking the certificate.")
+    locked = CECertificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.is_revoked:
+        raise CECertificateRevokeError(f"CE certificate {locked.number} was already revoked.")
+    locked.revoked_at = now or timezone.now()
+    locked.revoked_reason = reason
+    locked.save(update_fields=["revoked_at", "revoked_reason"])
+    return locked

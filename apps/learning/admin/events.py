@@ -17,7 +17,9 @@ from apps.events.admin import EventAdmin, RegistrationAdmin
 from apps.events.models import Event, Registration
 
 from ..attendance import attendance_import, decode_export
-from ..models import CreditOffer
+from ..models import CreditOffer, PostTestQuestion
+from . import reports
+from .evaluations import EvaluationQuestionInline
 
 
 class CreditOfferInline(admin.StackedInline):
@@ -75,7 +77,7 @@ class AttendanceConfirmForm(forms.Form):
 
 
 class EventWithCEAdmin(EventAdmin):
-    inlines = [CreditOfferInline, *EventAdmin.inlines]
+    inlines = [CreditOfferInline, EvaluationQuestionInline, *EventAdmin.inlines]
 
     def get_urls(self):
         return [
@@ -84,6 +86,24 @@ class EventWithCEAdmin(EventAdmin):
                 self.admin_site.admin_view(self.import_attendance_view),
                 name="events_event_import_attendance",
             ),
+            path(
+                "<int:pk>/ce-report/",
+                self.admin_site.admin_view(reports.ce_report_view),
+                {"model_admin": self},
+                name="events_event_ce_report",
+            ),
+            path(
+                "<int:pk>/ce-report/comments.csv",
+                self.admin_site.admin_view(reports.ce_comments_csv_view),
+                {"model_admin": self},
+                name="events_event_ce_comments",
+            ),
+            path(
+                "<int:pk>/ce-report/attendees.csv",
+                self.admin_site.admin_view(reports.ce_attendees_csv_view),
+                {"model_admin": self},
+                name="events_event_ce_attendees",
+            ),
             *super().get_urls(),
         ]
 
@@ -91,6 +111,21 @@ class EventWithCEAdmin(EventAdmin):
         context = dict(extra_context or {})
         if self.has_change_permission(request) and str(object_id).isdigit():
             context["import_attendance_url"] = reverse("admin:events_event_import_attendance", args=[object_id])
+        if str(object_id).isdigit() and reports.can_view_ce_report(request, self):
+            context["ce_report_url"] = reverse("admin:events_event_ce_report", args=[object_id])
+        if (
+            request.method == "GET"
+            and str(object_id).isdigit()
+            and Event.objects.filter(pk=object_id, ce_requires_post_test=True).exists()
+            and not PostTestQuestion.objects.filter(event_id=object_id).exists()
+        ):
+            self.message_user(
+                request,
+                "This event requires a post-test for CE but has no post-test questions yet: attendees cannot take "
+                "it and receive no CE certificate. Add them under Continuing education and progress › Post test "
+                "questions.",
+                messages.WARNING,
+            )
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def import_attendance_view(self, request, pk):

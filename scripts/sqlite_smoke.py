@@ -24,12 +24,15 @@ def first(queryset, what):
 
 def public_requests():
     """(path, text the page must contain, or None)."""
+    from django.conf import settings
     from django.urls import reverse
 
     from apps.certifications.models import Application, Certificate
     from apps.certifications.tokens import make_certificate_token, make_token
     from apps.events.models import Event
     from apps.faq.models import Page
+    from apps.learning.models import CECertificate
+    from apps.learning.tokens import ce_url, make_ce_token
     from apps.library.models import Publication
     from apps.partners.models import Partner
 
@@ -38,6 +41,7 @@ def public_requests():
     certificate = first(Certificate.objects.filter(listed_publicly=True), "publicly listed certificate")
     publication = first(Publication.objects.published(), "published publication")
     application = first(Application.objects.exclude(status="draft"), "submitted application")
+    ce_certificate = first(CECertificate.objects.select_related("registration__event"), "CE certificate")
     requests = [
         ("/", None),
         ("/faq/", None),
@@ -83,6 +87,18 @@ def public_requests():
             (f"/certificates/{make_certificate_token(certificate)}/{name}", None)
             for name in ["credential.json", "credential.jwt", "badge.png", "certificate.pdf"]
         ),
+        # Continuing education: an event offering credit, a CE certificate's check, the attendee's
+        # private CE page and its PDF.
+        (f"/events/{ce_certificate.registration.event.slug}/", "Continuing education"),
+        (f"/ce/verify/{ce_certificate.number}/", ce_certificate.participant_name),
+        (ce_url(ce_certificate.registration).removeprefix(settings.SITE_URL), "Your CE credit"),
+        (
+            reverse(
+                "learning:participant-certificate",
+                kwargs={"token": make_ce_token(ce_certificate.registration), "number": ce_certificate.number},
+            ),
+            None,
+        ),
     ]
     return requests
 
@@ -126,10 +142,24 @@ def main():
     check("/my/privacy/", "Your data")
     client.logout()
 
+    # The sample clinician's My NMT: her progress and her CE transcript.
+    from apps.accounts.services import email_holding_start
+    from apps.learning import sample as learning_sample
+
+    clinician = account_for_address(email=learning_sample.CLINICIAN)
+    email_holding_start(user=clinician, email=learning_sample.CLINICIAN)  # as her first code sign-in does
+    client.force_login(clinician, backend="allauth.account.auth_backends.AuthenticationBackend")
+    check("/my/", "Progress toward certification")
+    check("/my/ce/", "NMT-CE-")
+    check("/my/ce/transcript.pdf", None)
+    check("/my/ce/transcript.csv", "NMT-CE-")
+    client.logout()
+
     # The admin, signed in as its login leaves a superuser who gave both factors.
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     from apps.core.admin_site import ADMIN_SESSION_KEY, admin_sign_in_state
+    from apps.events.models import Event as CEEvent
 
     staff = get_user_model().objects.create_superuser("sqlite-smoke", "smoke@example.org", None)
     TOTP.activate(staff, generate_totp_secret())
@@ -140,6 +170,9 @@ def main():
     check("/admin/", "Neurosequential Model of Therapeutics: staff")
     check("/admin/certifications/application/dashboard/", "Median")
     check("/admin/certifications/application/?q=sample", None)
+    ce_event = CEEvent.objects.get(slug="sample-case-based-training-with-ce")
+    check(f"/admin/events/event/{ce_event.pk}/change/", "CE report")
+    check(f"/admin/events/event/{ce_event.pk}/ce-report/", "Sample: Dana Whitfield")
     client.logout()
 
     if failures:

@@ -42,3 +42,20 @@ def test_sample_ce_loads_once():
 
     assert CECertificate.objects.count() == 2
     assert Requirement.objects.count() == 3
+
+
+def test_the_sample_clinician_sees_her_ce_transcript_in_my_nmt(client):
+    from apps.accounts.services import account_for_address, email_holding_start
+
+    load_from_apps("starter", prefix="starter")
+    load_from_apps("sample", prefix="sample")
+    # As her first sign-in by code leaves her: the account holds the address and what was made with it.
+    clinician = account_for_address(email="dana.whitfield@example.org")
+    email_holding_start(user=clinician, email="dana.whitfield@example.org")
+    client.force_login(clinician, backend="allauth.account.auth_backends.AuthenticationBackend")
+
+    page = client.get("/my/ce/").content.decode()
+
+    numbers = list(CECertificate.objects.values_list("number", flat=True))
+    assert len(numbers) == 2
+    assert all(number in page for number in numbers)

@@ -112,6 +112,7 @@ def test_from_the_attendance_import_to_a_downloaded_ce_certificate(page, browser
 
     # The evaluation, with the licence number to print.
     ce_page.get_by_role("link", name="Complete the evaluation").click()
+    assert serious_accessibility_violations(ce_page) == []
     ce_page.get_by_role("group", name="The training met its objectives.").get_by_label("5 (excellent)").check()
     ce_page.get_by_label("What would you change? (optional)").fill("More time for the case discussion.")
     ce_page.get_by_label("Licence number (printed on your CE certificate)").fill("PSY-12345")
@@ -120,6 +121,7 @@ def test_from_the_attendance_import_to_a_downloaded_ce_certificate(page, browser
 
     # The post-test: one wrong answer of two is 50 %, below the 75 % pass mark; the retry passes.
     ce_page.get_by_role("link", name="Take the post-test").click()
+    assert serious_accessibility_violations(ce_page) == []
     ce_page.get_by_label("Regulate", exact=True).check()
     ce_page.get_by_label("Spelling").check()
     ce_page.get_by_role("button", name="Submit my answers").click()
@@ -157,3 +159,4 @@ def test_from_the_attendance_import_to_a_downloaded_ce_certificate(page, browser
     page.goto(f"/ce/verify/{certificate.number}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(certificate.number)
     expect(page.locator("main")).to_contain_text("Dana Whitfield")
+    assert serious_accessibility_violations(page) == []

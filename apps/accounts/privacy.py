@@ -11,9 +11,10 @@ What an erasure keeps (everything else about the person is deleted):
 - the application that certificate was issued from, in the same minimal form (APPLICATION_KEPT),
   its timeline's dates and statuses without their messages, no documents and no notes.
 Deleted: every other application (drafts, in progress, withdrawn, rejected) with its documents,
-timeline and notes, training registrations, messages sent through the contact form, site
-memberships, the addresses and their holdings, the account itself, and every simple-history copy of
-what was deleted or anonymised.
+timeline and notes, training registrations with their continuing-education records (attendance,
+credit, the CE record, evaluation, post-test attempts and CE certificates, which are not kept for
+verification), messages sent through the contact form, site memberships, the addresses and their
+holdings, the account itself, and every simple-history copy of what was deleted or anonymised.
 """
 
 import io
@@ -48,6 +49,7 @@ from apps.certifications.services.documents import delete_files_on_commit
 from apps.core.emails import email_queue
 from apps.events.models import Registration
 from apps.events.services import event_fill_seats
+from apps.learning.models import AttendanceSession, CECertificate, CreditAward, EvaluationAnswer, PostTestAttempt
 from apps.learning.retention import purge_expired_ce_records
 
 from .models import EmailHolding, ErasureRequest
@@ -186,10 +188,71 @@ def _document_path(folder, name, taken):
     return path
 
 
+def _continuing_education(registration):
+    """The CE records of one registration (prefetched by `person_data_export`)."""
+    record = getattr(registration, "ce_record", None)
+    evaluation = getattr(registration, "evaluation", None)
+    return {
+        "attendance_sessions": [
+            {"joined_at": session.joined_at, "left_at": session.left_at}
+            for session in registration.attendance_sessions.all()
+        ],
+        "credit_awards": [
+            {
+                "credit_type": award.offer.name,
+                "minutes_attended": award.minutes_attended,
+                "hours": award.hours,
+                "reason": award.reason,
+            }
+            for award in registration.credit_awards.all()
+        ],
+        "ce_record": None
+        if record is None
+        else {
+            "licence_number": record.licence_number,
+            "invited_at": record.invited_at,
+            "released_at": record.released_at,
+        },
+        "evaluation": None
+        if evaluation is None
+        else {
+            "submitted_at": evaluation.submitted_at,
+            "answers": [
+                {"question": answer.question.text, "rating": answer.rating, "text": answer.text}
+                for answer in evaluation.answers.all()
+            ],
+        },
+        "post_test_attempts": [
+            {
+                "number": attempt.number,
+                "submitted_at": attempt.submitted_at,
+                "correct": attempt.correct,
+                "total": attempt.total,
+                "score_percent": attempt.score_percent,
+                "passed": attempt.passed,
+            }
+            for attempt in registration.post_test_attempts.all()
+        ],
+        "ce_certificates": [
+            {
+                "number": certificate.number,
+                "credit_type": certificate.credit_type,
+                "hours": certificate.hours,
+                "licence_number": certificate.licence_number,
+                "issued_at": certificate.issued_at,
+                "revoked_at": certificate.revoked_at,
+                "revoked_reason": certificate.revoked_reason,
+            }
+            for certificate in registration.ce_certificates.all()
+        ],
+    }
+
+
 def person_data_export(*, user):
     """A ZIP (bytes) of everything the portal holds about `user`: `data.json` with every record
     (account, addresses, applications with their timeline and answers, certificates, training
-    registrations, contact messages, site memberships, erasure requests) and each application document under
+    registrations with their continuing education, contact messages, site memberships, erasure
+    requests) and each application document under
     `documents/<reference>/<name>`. Staff's internal notes are not the person's record and stay out.
     The number of queries does not grow with the records."""
     from allauth.account.models import EmailAddress
@@ -204,7 +267,17 @@ def person_data_export(*, user):
         .order_by("created_at", "pk")
     )
     certificates = records.certificates.select_related("program", "application").order_by("issued_on", "number")
-    registrations = records.registrations.select_related("event").order_by("event__starts_at", "pk")
+    registrations = (
+        records.registrations.select_related("event", "ce_record", "evaluation")
+        .prefetch_related(
+            Prefetch("attendance_sessions", queryset=AttendanceSession.objects.order_by("joined_at", "pk")),
+            Prefetch("credit_awards", queryset=CreditAward.objects.select_related("offer")),
+            Prefetch("evaluation__answers", queryset=EvaluationAnswer.objects.select_related("question")),
+            Prefetch("post_test_attempts", queryset=PostTestAttempt.objects.order_by("number")),
+            Prefetch("ce_certificates", queryset=CECertificate.objects.order_by("issued_at", "pk")),
+        )
+        .order_by("event__starts_at", "pk")
+    )
     inquiries = records.inquiries.order_by("created_at", "pk")
     memberships = user.site_memberships.select_related("site").order_by("created_at", "pk")
 
@@ -307,6 +380,7 @@ def person_data_export(*, user):
                     "waitlisted_at": registration.waitlisted_at,
                     "cancelled_at": registration.cancelled_at,
                     "attended": registration.attended,
+                    **_continuing_education(registration),
                 }
                 for registration in registrations
             ],
@@ -390,6 +464,7 @@ class ErasurePlan:
     certificates_kept: list
     documents: list
     registrations: list
+    ce_certificates: list
     inquiries: list
 
     def counts(self):
@@ -400,6 +475,7 @@ class ErasurePlan:
             "certificates_anonymised": len(self.certificates_kept),
             "documents_deleted": len(self.documents),
             "registrations_deleted": len(self.registrations),
+            "ce_certificates_deleted": len(self.ce_certificates),
             "contact_messages_deleted": len(self.inquiries),
         }
 
@@ -418,13 +494,16 @@ def erasure_plan(*, user, lock=False):
     certificates = list(certificates)
     kept_certificates = [c for c in certificates if c.application_id not in own or certificate_retained(c)]
     kept_applications = {c.application_id for c in kept_certificates}
+    registrations = list(records.registrations.select_related("event").order_by("pk"))
     return ErasurePlan(
         applications_deleted=[a for a in applications if a.pk not in kept_applications],
         applications_kept=[a for a in applications if a.pk in kept_applications],
         certificates_deleted=[c for c in certificates if c not in kept_certificates],
         certificates_kept=kept_certificates,
         documents=list(records.documents.order_by("pk")),
-        registrations=list(records.registrations.select_related("event").order_by("pk")),
+        registrations=registrations,
+        # Deleted with their registrations (CE certificates are not kept for verification).
+        ce_certificates=list(CECertificate.objects.filter(registration__in=registrations).order_by("pk")),
         inquiries=list(records.inquiries.order_by("pk")),
     )
 

@@ -116,14 +116,17 @@ Sign in to [My NMT](/my/) with a code sent to your email address, then open *You
 
 - **Download my data** gives you a ZIP file: every record the portal holds about you (your account
   and addresses, your applications with every answer and step, the messages we sent you, your
-  certificates, training registrations and site memberships) and the documents you uploaded.
+  certificates, training registrations with their continuing-education records, and site
+  memberships) and the documents you uploaded.
   Reviewers' internal notes are not part of it.
 - **Erase my data** asks us to delete it. A site administrator confirms the request, or tells you
   why not (for example while a complaint about a certificate is open), and we email you either way.
 
 Once confirmed, we delete your account, your addresses, every application with its documents, the
-messages of its review and reviewers' notes, your training registrations and site memberships, and
-every earlier copy of them. We keep only what these rules need:
+messages of its review and reviewers' notes, your training registrations with their
+continuing-education records and CE certificates (a deleted CE certificate can no longer be
+verified: download your CE certificates first), your site memberships, and every earlier copy of
+them. We keep only what these rules need:
 
 - **A certificate** stays verifiable while it is valid and for 7 years after it expires or is
   revoked: its number, the holder's name, the program, its dates and its status. It leaves the

@@ -1,6 +1,7 @@
 """Attendance import (issue 16): a webinar platform's participant export (CSV) for an event becomes
 each registrant's attendance sessions, their CE credit per credit type (credit.py) and their
-`attended` mark.
+`attended` mark. Attendance marked by hand (an in-person workshop has no export) gives credit too:
+see `attendance_mark_by_hand` at the end.
 
 Accepted columns (header names compared case-insensitively, ignoring spaces, punctuation and any
 parenthesis, so "Name (Original Name)" is "Name"):
@@ -30,6 +31,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apps.events.models import Registration
@@ -37,7 +39,7 @@ from apps.events.timezones import make_aware_local
 
 from .credit import AttendanceRow, InstructionWindow, credit_for_attendance
 from .invitations import invite_attendees
-from .models import AttendanceImport, AttendanceSession, CreditAward
+from .models import AttendanceImport, AttendanceSession, CECertificate, CreditAward
 
 MAX_ROWS = 20_000
 HEADER_SEARCH_ROWS = 30
@@ -325,6 +327,17 @@ def attendance_import(*, event, text, filename, user=None, dry_run=False):
     return summary
 
 
+def _upsert_awards(awards):
+    """Write each CreditAward, replacing the one of the same registration and offer: one query."""
+    if awards:
+        CreditAward.objects.bulk_create(
+            awards,
+            update_conflicts=True,
+            unique_fields=["registration", "offer"],
+            update_fields=["minutes_attended", "hours", "reason", "updated_at"],
+        )
+
+
 @transaction.atomic
 def _write(summary, matched, user):
     """A constant number of queries however many rows, plus, for an event that is over, each new
@@ -359,13 +372,7 @@ def _write(summary, matched, user):
         for attendee in summary.attendees
         for credit in attendee.credits
     ]
-    if awards:
-        CreditAward.objects.bulk_create(
-            awards,
-            update_conflicts=True,
-            unique_fields=["registration", "offer"],
-            update_fields=["minutes_attended", "hours", "reason", "updated_at"],
-        )
+    _upsert_awards(awards)
     now = timezone.now()
     present = [attendee.registration.pk for attendee in summary.attendees if attendee.minutes_attended > 0]
     absent = [attendee.registration.pk for attendee in summary.attendees if attendee.minutes_attended == 0]
@@ -376,3 +383,95 @@ def _write(summary, matched, user):
         attendee.registration.attended = attendee.minutes_attended > 0
     # Attendees with credit of an event that is over get their CE invitation, once: a re-import emails nobody.
     invite_attendees([attendee.registration for attendee in summary.attendees])
+
+
+MARKED_ATTENDED_REASON = "marked as attended by staff: "
+MARKED_ABSENT_REASON = "marked absent by staff"
+
+
+@dataclass
+class HandMarking:
+    """What marking attendance by hand did to CE credit; each list holds registrations."""
+
+    credited: list = field(default_factory=list)
+    imported: list = field(default_factory=list)
+    certified: list = field(default_factory=list)
+    unfit: list = field(default_factory=list)
+    invited: list = field(default_factory=list)
+
+
+@transaction.atomic
+def attendance_mark_by_hand(*, registrations, attended, now=None):
+    """The CE credit of attendance staff marked by hand, for the registrations among `registrations`
+    that `registrations_mark_attendance` marks (confirmed, of an event that has begun): call it after
+    that service. Returns a HandMarking.
+
+    Attended is taken as the whole instruction window, one row through `credit_for_attendance`: full
+    credit per CreditOffer (half hours where the offer allows them), its reason prefixed
+    MARKED_ATTENDED_REASON. Absent is 0 hours per offer, MARKED_ABSENT_REASON. Registrations with
+    imported sessions keep the import's credit (the better record), listed in `imported`. CE
+    certificates already issued stay as they are: revoking is a separate step, and absent-marked
+    registrations holding a valid one are listed in `certified`. Then the attended get their CE
+    invitation (`invite_attendees`: once each, for an event that is over). A constant number of
+    queries however many registrations, apart from the emails.
+    """
+    now = now or timezone.now()
+    marked = list(
+        Registration.objects.filter(
+            pk__in=registrations.values("pk"), status=Registration.Status.CONFIRMED, event__starts_at__lte=now
+        )
+        .select_related("event")
+        .prefetch_related("event__credit_offers")
+        .annotate(
+            imported=Exists(AttendanceSession.objects.filter(registration=OuterRef("pk"))),
+            certified=Exists(CECertificate.objects.valid().filter(registration=OuterRef("pk"))),
+        )
+        .order_by("pk")
+    )
+    marking = HandMarking()
+    results = {}
+    awards = []
+    for registration in marked:
+        event = registration.event
+        offers = list(event.credit_offers.all())
+        if not offers:
+            continue
+        if registration.imported:
+            marking.imported.append(registration)
+            continue
+        if not attended:
+            if registration.certified:
+                marking.certified.append(registration)
+            awards += [
+                CreditAward(
+                    registration=registration, offer=offer, minutes_attended=0, hours=0, reason=MARKED_ABSENT_REASON
+                )
+                for offer in offers
+            ]
+            marking.credited.append(registration)
+            continue
+        try:
+            window = InstructionWindow(event.starts_at, event.ends_at, event.instruction_minutes)
+        except ValueError:
+            marking.unfit.append(registration)
+            continue
+        whole = [AttendanceRow(event.starts_at, event.ends_at)]
+        for offer in offers:
+            key = (event.pk, offer.allows_half_hours)
+            if key not in results:
+                results[key] = credit_for_attendance(window=window, rows=whole, half_hours=offer.allows_half_hours)
+            result = results[key]
+            awards.append(
+                CreditAward(
+                    registration=registration,
+                    offer=offer,
+                    minutes_attended=result.minutes_attended,
+                    hours=result.credit_hours,
+                    reason=(MARKED_ATTENDED_REASON + result.reason)[:500],
+                )
+            )
+        marking.credited.append(registration)
+    _upsert_awards(awards)
+    if attended:
+        marking.invited = invite_attendees(marking.credited, now=now)
+    return marking

@@ -14,6 +14,7 @@ from django.urls import reverse
 from apps.accounts.models import ErasureRequest, SiteMembership
 from apps.accounts.privacy import person_data_export
 from apps.certifications import services
+from tests.accounts.ce_world import make_registration_with_ce
 from tests.factories import (
     make_application,
     make_document,
@@ -225,6 +226,92 @@ def test_a_person_with_no_records_gets_their_account_only():
     assert data["account"]["email"] == "nobody@example.org"
 
 
+def test_the_export_gives_each_registrations_continuing_education(person):
+    _registration, apa, nbcc = make_registration_with_ce("holder@example.org")
+    make_registration_with_ce("other@example.org", title="Someone else's training")
+
+    data = _data(_archive(person_data_export(user=person)))
+
+    [exported] = data["registrations"]
+    assert (exported["event"], exported["email"]) == ("Spring case-based training", "holder@example.org")
+    ce = {key: exported[key] for key in list(exported)[list(exported).index("attendance_sessions") :]}
+    assert ce == {
+        "attendance_sessions": [
+            {"joined_at": "2025-03-07T12:00:00Z", "left_at": "2025-03-07T12:40:00Z"},
+            {"joined_at": "2025-03-07T12:45:00Z", "left_at": "2025-03-07T13:30:00Z"},
+        ],
+        "credit_awards": [
+            {"credit_type": "APA (psychologists)", "minutes_attended": 90, "hours": "1.0", "reason": "attended"},
+            {"credit_type": "NBCC (counsellors)", "minutes_attended": 90, "hours": "1.5", "reason": "attended"},
+        ],
+        "ce_record": {
+            "licence_number": "PSY-12345",
+            "invited_at": "2025-03-07T13:30:00Z",
+            "released_at": "2025-03-08T09:00:00Z",
+        },
+        "evaluation": {
+            "submitted_at": "2025-03-08T09:00:00Z",
+            "answers": [
+                {"question": "How useful was the training?", "rating": 4, "text": ""},
+                {"question": "What would you change?", "rating": None, "text": "More case time."},
+            ],
+        },
+        "post_test_attempts": [
+            {
+                "number": 1,
+                "submitted_at": "2025-03-08T09:00:00Z",
+                "correct": 2,
+                "total": 4,
+                "score_percent": 50,
+                "passed": False,
+            },
+            {
+                "number": 2,
+                "submitted_at": "2025-03-08T09:00:00Z",
+                "correct": 4,
+                "total": 4,
+                "score_percent": 100,
+                "passed": True,
+            },
+        ],
+        "ce_certificates": [
+            {
+                "number": apa.number,
+                "credit_type": "APA (psychologists)",
+                "hours": "1.0",
+                "licence_number": "PSY-12345",
+                "issued_at": "2025-03-08T09:00:00Z",
+                "revoked_at": None,
+                "revoked_reason": "",
+            },
+            {
+                "number": nbcc.number,
+                "credit_type": "NBCC (counsellors)",
+                "hours": "1.5",
+                "licence_number": "",
+                "issued_at": "2025-03-08T09:00:00Z",
+                "revoked_at": "2025-04-01T00:00:00Z",
+                "revoked_reason": "Issued in error.",
+            },
+        ],
+    }
+
+
+def test_a_registration_without_continuing_education_exports_it_empty(person):
+    make_registration(email="holder@example.org")
+
+    [exported] = _data(_archive(person_data_export(user=person)))["registrations"]
+
+    assert {key: exported[key] for key in list(exported)[list(exported).index("attendance_sessions") :]} == {
+        "attendance_sessions": [],
+        "credit_awards": [],
+        "ce_record": None,
+        "evaluation": None,
+        "post_test_attempts": [],
+        "ce_certificates": [],
+    }
+
+
 def _export_queries(user):
     with CaptureQueriesContext(connection) as queries:
         person_data_export(user=user)
@@ -239,6 +326,7 @@ def test_the_export_query_count_does_not_grow_with_the_records():
             application = make_application(status="approved", email=email)
             make_document(application)
             make_registration(email=email)
+            make_registration_with_ce(email)
 
     assert _export_queries(many) == _export_queries(few)
 

@@ -22,6 +22,16 @@ from apps.certifications.services import InvalidTransition, MessageRequired, Not
 from apps.core.roles import CONTENT_EDITORS, REVIEWERS, SITE_ADMINISTRATORS
 from apps.events.models import Registration
 from apps.inquiries.models import Inquiry
+from apps.learning.models import (
+    AttendanceSession,
+    CECertificate,
+    CERecord,
+    CreditAward,
+    EvaluationAnswer,
+    EvaluationResponse,
+    PostTestAttempt,
+)
+from tests.accounts.ce_world import make_registration_with_ce
 from tests.factories import (
     make_application,
     make_document,
@@ -165,6 +175,7 @@ def test_erasure_deletes_everything_but_the_kept_certificate_and_leaves_the_othe
         "certificates_anonymised": 1,
         "documents_deleted": 3,
         "registrations_deleted": 1,
+        "ce_certificates_deleted": 0,
         "contact_messages_deleted": 1,
         "notes_deleted": 2,
         "history_rows_deleted": erasure.summary["history_rows_deleted"],
@@ -317,6 +328,72 @@ def test_the_person_is_emailed_when_the_erasure_is_done(admin, send_queued, mail
 
     assert [(m.to, m.subject) for m in mailoutbox] == [(["holder@example.org"], "Your data has been erased")]
     assert "We keep 1 certificate record so that it can still be verified" in mailoutbox[0].body
+
+
+CE_MODELS = (
+    AttendanceSession,
+    CreditAward,
+    CERecord,
+    EvaluationResponse,
+    EvaluationAnswer,
+    PostTestAttempt,
+    CECertificate,
+)
+
+
+def _ce_rows(email):
+    """How many rows of each CE model belong to the registrations of `email`."""
+    lookup = {EvaluationAnswer: "response__registration__email"}
+    return {
+        model.__name__: model.objects.filter(**{lookup.get(model, "registration__email"): email}).count()
+        for model in CE_MODELS
+    }
+
+
+def test_erasure_deletes_the_continuing_education_with_the_registration_and_says_so(admin, send_queued, mailoutbox):
+    person = make_person("holder@example.org")
+    make_registration_with_ce("holder@example.org")
+    make_registration_with_ce("other@example.org")
+    others = _ce_rows("other@example.org")
+    erasure = _request(person)
+    mailoutbox.clear()
+
+    with send_queued():
+        erasure_confirm(request=erasure, staff=admin)
+
+    assert _ce_rows("holder@example.org") == dict.fromkeys(others, 0)
+    assert (
+        _ce_rows("other@example.org")
+        == others
+        == {
+            "AttendanceSession": 2,
+            "CreditAward": 2,
+            "CERecord": 1,
+            "EvaluationResponse": 1,
+            "EvaluationAnswer": 2,
+            "PostTestAttempt": 2,
+            "CECertificate": 2,
+        }
+    )
+    erasure.refresh_from_db()
+    assert (erasure.summary["registrations_deleted"], erasure.summary["ce_certificates_deleted"]) == (1, 2)
+    assert (
+        "and 1 training registration with their continuing-education records and 2 CE certificates, which can no "
+        "longer be verified." in mailoutbox[0].body
+    )
+
+
+def test_the_confirm_page_counts_the_ce_certificates_it_deletes(client, admin):
+    person = make_person("holder@example.org")
+    make_registration_with_ce("holder@example.org")
+    erasure = _request(person)
+
+    page = _admin_client(client, admin).get(f"/admin/accounts/erasurerequest/{erasure.pk}/confirm/")
+
+    assert (
+        "1 training registration with their CE records and 2 CE certificates, which can no longer be verified"
+        in page.content.decode()
+    )
 
 
 def test_declining_needs_a_note_which_the_person_is_sent(admin, send_queued, mailoutbox):

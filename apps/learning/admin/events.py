@@ -1,22 +1,26 @@
-"""The CE parts of the events' admin: the credit types an event offers (inline on the event) and the
-attendance import, and on a registration its imported sessions and computed credit. The events app
-knows nothing of learning, so the event and registration admins are extended and registered again
-here (learning comes after events in INSTALLED_APPS)."""
+"""The CE parts of the events' admin: the credit types an event offers (inline on the event), the
+attendance import, on a registration its imported sessions and computed credit, and the CE credit
+of attendance marked by hand. The events app knows nothing of learning, so the event and
+registration admins are extended and registered again here (learning comes after events in
+INSTALLED_APPS)."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import get_text_list
+from django.utils.translation import ngettext
 
 from apps.events.admin import EventAdmin, RegistrationAdmin
 from apps.events.models import Event, Registration
 
-from ..attendance import attendance_import, decode_export
+from ..attendance import attendance_import, attendance_mark_by_hand, decode_export
 from ..models import CreditOffer, PostTestQuestion
 from . import reports
 from .evaluations import EvaluationQuestionInline
@@ -195,6 +199,14 @@ class RegistrationWithCEAdmin(RegistrationAdmin):
     fields = [*RegistrationAdmin.fields[:-1], "attendance", "ce_credit", RegistrationAdmin.fields[-1]]
     readonly_fields = [*RegistrationAdmin.readonly_fields, "attendance", "ce_credit"]
 
+    def _attendance(self, request, queryset, attended):
+        """Mark as attended or absent (the events admin's actions), then the CE credit that follows."""
+        with transaction.atomic():
+            super()._attendance(request, queryset, attended)
+            marking = attendance_mark_by_hand(registrations=queryset, attended=attended)
+        for level, text in _marking_messages(marking, attended):
+            self.message_user(request, text, level)
+
     @admin.display(description="attendance (imported)")
     def attendance(self, obj):
         zone = obj.event.zone
@@ -208,6 +220,79 @@ class RegistrationWithCEAdmin(RegistrationAdmin):
     def ce_credit(self, obj):
         awards = [(award.offer.name, award.hours, award.reason) for award in obj.credit_awards.select_related("offer")]
         return format_html_join(mark_safe("<br>"), "{}: {} hours ({})", awards) if awards else "–"
+
+
+def _names(registrations):
+    return get_text_list([registration.name for registration in registrations], "and")
+
+
+def _marking_messages(marking, attended):
+    """(level, text) for each thing staff should know about the CE credit of a marking by hand."""
+    texts = []
+    count = len(marking.credited)
+    if count and attended:
+        texts.append(
+            (
+                messages.SUCCESS,
+                ngettext(
+                    "CE credit recorded for %(count)d registration as full attendance of the instruction; "
+                    "%(invited)d emailed the CE invitation.",
+                    "CE credit recorded for %(count)d registrations as full attendance of the instruction; "
+                    "%(invited)d emailed the CE invitation.",
+                    count,
+                )
+                % {"count": count, "invited": len(marking.invited)},
+            )
+        )
+    elif count:
+        texts.append(
+            (
+                messages.SUCCESS,
+                ngettext(
+                    "CE credit set to none for %(count)d registration.",
+                    "CE credit set to none for %(count)d registrations.",
+                    count,
+                )
+                % {"count": count},
+            )
+        )
+    if marking.imported:
+        texts.append(
+            (
+                messages.WARNING,
+                ngettext(
+                    "CE credit left as imported for %(names)s: the imported attendance is the better record. "
+                    "To change it, import a corrected participant export.",
+                    "CE credit left as imported for %(names)s: the imported attendance is the better record. "
+                    "To change it, import a corrected participant export.",
+                    len(marking.imported),
+                )
+                % {"names": _names(marking.imported)},
+            )
+        )
+    if marking.certified:
+        texts.append(
+            (
+                messages.WARNING,
+                ngettext(
+                    "%(names)s already has a CE certificate for this event, which stays valid: revoke it under "
+                    "CE certificates if it should not stand.",
+                    "%(names)s already have CE certificates for their events, which stay valid: revoke them under "
+                    "CE certificates if they should not stand.",
+                    len(marking.certified),
+                )
+                % {"names": _names(marking.certified)},
+            )
+        )
+    if marking.unfit:
+        texts.append(
+            (
+                messages.ERROR,
+                f"No CE credit recorded for {_names(marking.unfit)}: the event's instruction minutes do not fit "
+                "its times. Correct the event, then mark the attendance again.",
+            )
+        )
+    return texts
 
 
 admin.site.unregister(Event)

@@ -2,12 +2,9 @@
 (nothing is sent inside the request, so a known and an unknown address take the same time), and
 nobody signs up apart from signing in: a code sent to an address is the whole sign-in."""
 
-from functools import partial
-
 from allauth.account.adapter import DefaultAccountAdapter
-from django.db import transaction
 
-from apps.core.tasks import send_email
+from apps.core.emails import email_queue_text
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,9 +18,7 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         context = {"request": request, "email": email, "current_site": self._site(request), **context}
         message = self.render_mail(template_prefix, email, context)
-        transaction.on_commit(
-            partial(send_email.enqueue, to=list(message.to), subject=message.subject, body=message.body)
-        )
+        email_queue_text(to=message.to, subject=message.subject, body=message.body)
 
     @staticmethod
     def _site(request):

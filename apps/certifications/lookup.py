@@ -14,8 +14,11 @@ from .tokens import STATUS_MAX_AGE, status_url
 
 
 @task
-def send_status_link(*, reference, email):
-    """Email a fresh status link when `reference` and `email` name the same submitted application."""
+def send_status_link(*, reference, email, key=None):
+    """Email a fresh status link when `reference` and `email` name the same submitted application.
+
+    `key` (made when the lookup was queued) becomes the email's idempotency key, so a lookup run
+    twice sends one link."""
     application = Application.objects.submitted().filter(reference=reference).select_related("program").first()
     if application is None or application.email.casefold() != email.casefold():
         return False
@@ -25,5 +28,6 @@ def send_status_link(*, reference, email):
         to=[application.email],
         template="certifications/email/application_status_link",
         context={"application": application, "status_url": status_url(application), "valid_days": STATUS_MAX_AGE.days},
+        key=key,
     )
     return True

@@ -13,6 +13,7 @@ each may use. A staff text is Django template syntax rendered in a sandbox:
 - a variable outside the email's listed placeholders is refused when saved.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -79,15 +80,24 @@ def email_render(*, template, context):
     return _render_files(template, context)
 
 
-def email_queue(*, to, template, context, reply_to=None, attachments=None):
+def email_queue(*, to, template, context, reply_to=None, attachments=None, key=None):
     """Render the email `template` now and hand it to the worker once the current transaction
     commits; return (subject, body).
 
     Nothing is sent inside the request; if the transaction rolls back, nothing is queued. Outside
     a transaction (in the worker) it is queued at once. `attachments` is a list of (filename, text
-    content, mimetype).
+    content, mimetype). `key` is the email's idempotency key (`email_queue_text`): a task that
+    queues an email passes one of its own, so that running the task twice still sends one email.
     """
     subject, body = email_render(template=template, context=context)
+    email_queue_text(to=to, subject=subject, body=body, reply_to=reply_to, attachments=attachments, key=key)
+    return subject, body
+
+
+def email_queue_text(*, to, subject, body, reply_to=None, attachments=None, key=None):
+    """Hand an email already written to the worker once the current transaction commits, under an
+    idempotency key made now (a new UUID, unless `key` is given): however many times its task
+    runs (retried, requeued, on two workers), `send_email` sends it once."""
     transaction.on_commit(
         partial(
             send_email.enqueue,
@@ -96,9 +106,9 @@ def email_queue(*, to, template, context, reply_to=None, attachments=None):
             body=body,
             reply_to=list(reply_to) if reply_to else None,
             attachments=[list(a) for a in attachments] if attachments else None,
+            key=str(key or uuid.uuid4()),
         )
     )
-    return subject, body
 
 
 # STAFF TEXTS: THE SANDBOX

@@ -1,5 +1,5 @@
-"""Shared model bases, the site's contact settings, the starter-content ledger, staff's email texts
-and staff's photographs."""
+"""Shared model bases, the site's contact settings, the starter-content ledger, staff's email texts,
+the ledger of sent emails and staff's photographs."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -131,6 +131,29 @@ class EmailText(models.Model):
     @property
     def is_customised(self):
         return bool(self.subject.strip() or self.body.strip())
+
+
+class EmailDelivery(models.Model):
+    """That the email queued under `key` has been sent: `send_email` claims the key before it talks
+    to the mail server, so an email whose task runs twice (a retry, a task requeued after its worker
+    died, two workers) goes out once (apps/core/tasks.py says how, and where a crash can still
+    send it twice).
+
+    No address and no subject: the row outlives nothing personal, so privacy exports and erasure
+    need not know it. `requeue_stalled_tasks` forgets rows older than DELIVERY_KEPT_DAYS, long
+    after any task could run again."""
+
+    key = models.UUIDField(editable=False, help_text="The key `email_queue` gave the email when it was queued.")
+    sent_at = models.DateTimeField(editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = "email delivery"
+        verbose_name_plural = "email deliveries"
+        constraints = [models.UniqueConstraint(fields=["key"], name="email_delivery_unique_key")]
+
+    def __str__(self):
+        return f"Email {self.key}"
 
 
 ALT_TEXT_REQUIRED = "Describe the photograph for people who cannot see it, or mark it as decorative."

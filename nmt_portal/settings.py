@@ -4,6 +4,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -273,12 +274,41 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Applicant documents: never under a URL; only the permission-checked staff view reads them.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 
+# Object storage (any S3-compatible store): a bucket set moves its files off this server's disk,
+# so that several app servers share them. The private bucket must never allow anonymous reads.
+S3_PRIVATE_BUCKET = env("S3_PRIVATE_BUCKET", default="")
+S3_PUBLIC_BUCKET = env("S3_PUBLIC_BUCKET", default="")
+_s3 = {
+    "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+    "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+    "region_name": env("S3_REGION", default="us-east-1"),
+}
+# Public media's base URL, such as https://media.example.org (a CDN or the bucket's own domain).
+_public_url = urlsplit(env("S3_PUBLIC_URL", default=""))
+_public_domain = {}
+if _public_url.geturl():
+    if _public_url.scheme not in {"http", "https"} or not _public_url.netloc:
+        raise ImproperlyConfigured("S3_PUBLIC_URL must be an http(s) URL, such as https://media.example.org.")
+    _public_domain = {
+        "custom_domain": _public_url.netloc + _public_url.path.rstrip("/"),
+        "url_protocol": f"{_public_url.scheme}:",
+    }
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "apps.core.storage.PrivateFileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
-    },
+    "default": (
+        {
+            "BACKEND": "apps.core.storage.PublicS3Storage",
+            "OPTIONS": {**_s3, **_public_domain, "bucket_name": S3_PUBLIC_BUCKET},
+        }
+        if S3_PUBLIC_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "private": (
+        {"BACKEND": "apps.core.storage.PrivateS3Storage", "OPTIONS": {**_s3, "bucket_name": S3_PRIVATE_BUCKET}}
+        if S3_PRIVATE_BUCKET
+        else {"BACKEND": "apps.core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}
+    ),
     "staticfiles": {
         "BACKEND": (
             "apps.core.storage.StaticFilesStorage"

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Start PostgreSQL and Redis when they are down, then create DATABASE_URL's database if missing.
+# Start PostgreSQL and Redis when they are down, then create DATABASE_URL's database if missing; with
+# S3_ENDPOINT_URL on loopback, start a SeaweedFS there and create the S3_*_BUCKET buckets (the test
+# suite needs none: tests/s3.py starts its own).
 set -euo pipefail
 
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
@@ -19,4 +21,7 @@ redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis did not start" >
 
 if [ -n "${DATABASE_URL:-}" ]; then
   .venv/bin/python scripts/ensure_database.py "$DATABASE_URL"
+fi
+if [ -n "${S3_ENDPOINT_URL:-}" ]; then
+  .venv/bin/python scripts/ensure_seaweedfs.py
 fi

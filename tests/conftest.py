@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from apps.core.page_cache import forget_content_version
+from tests.s3 import s3_storages, seaweedfs  # noqa: F401 - fixtures: a SeaweedFS S3 server per session
 
 
 @pytest.fixture(scope="session")

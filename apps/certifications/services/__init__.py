@@ -27,7 +27,15 @@ from .drafts import (
     application_links_revoke,
     application_status_link_request,
 )
-from .errors import DocumentLimit, InvalidExpiry, InvalidTransition, MessageRequired, NotPermitted, ServiceError
+from .errors import (
+    DocumentLimit,
+    InvalidExpiry,
+    InvalidTransition,
+    MessageRequired,
+    NotPermitted,
+    ServiceError,
+    StorageUnavailable,
+)
 from .numbers import CERTIFICATE_PREFIX, REFERENCE_PREFIX, next_certificate_number, next_number, with_unguessable_part
 from .transitions import (
     application_answer,
@@ -62,6 +70,7 @@ __all__ = [
     "MessageRequired",
     "NotPermitted",
     "ServiceError",
+    "StorageUnavailable",
     "application_answer",
     "application_approve",
     "application_assign",

@@ -25,3 +25,7 @@ class DocumentLimit(ServiceError):
 
 class InvalidExpiry(ServiceError):
     """A certificate's new expiry date does not come after its date of issue."""
+
+
+class StorageUnavailable(ServiceError):
+    """The file store could not take the documents (down, unreachable, full); nothing was kept."""

@@ -34,6 +34,7 @@ from .common import (
     posted_submission_key,
     private_page,
     private_page_with_forms,
+    refused,
 )
 from .journey import (
     SUBMIT_AGAIN,
@@ -170,8 +171,7 @@ class ApplyView(JourneyMixin, FormView):
             current = Application.objects.filter(pk=application.pk).first() if application.pk else None
             if current is not None and current.status != Status.DRAFT:
                 return redirect_after(self.request, current)  # submitted meanwhile, from another click or tab
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+            return refused(self, form, error)
         return redirect_after(self.request, application)
 
 

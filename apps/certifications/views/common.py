@@ -6,6 +6,8 @@ from functools import wraps
 from django.core.exceptions import BadRequest
 from django.template.response import TemplateResponse
 
+from ..services import StorageUnavailable
+
 SUBMITTED_SESSION_KEY = "certifications:submitted"
 DRAFT_SESSION_KEY = "certifications:draft"
 # The draft each kind's journey is working on in this browser: kind -> the application's public id.
@@ -52,6 +54,17 @@ def link_problem(request, error, *, draft=False):
         {"expired": error.expired, "draft": draft},
         status=410 if error.expired else 404,
     )
+
+
+def refused(view, form, error):
+    """The form again, with the service's refusal at its top. A store that could not take the
+    documents is the site's fault, not the applicant's: 503, and the browser may try again."""
+    form.add_error(None, str(error))
+    response = view.form_invalid(form)
+    if isinstance(error, StorageUnavailable):
+        response.status_code = 503
+        response["Retry-After"] = "60"
+    return response
 
 
 def posted_submission_key(request):

@@ -34,6 +34,7 @@ from .common import (
     mark_private,
     posted_submission_key,
     private_page_with_forms,
+    refused,
 )
 
 # The button that confirms a second application for the same program and email.
@@ -320,8 +321,7 @@ class SectionView(JourneyMixin, FormView):
             current = Application.objects.filter(pk=application.pk).first() if application.pk else None
             if current is not None and current.status != Status.DRAFT:
                 return redirect_after(self.request, current)  # submitted meanwhile, from another tab
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+            return refused(self, form, error)
         remember_draft(self.request, application)
         if self.later:
             return redirect_after(self.request, application)
@@ -432,6 +432,5 @@ class CheckView(JourneyMixin, FormView):
             current = Application.objects.filter(pk=self.draft.pk).first()
             if current is not None and current.status != Status.DRAFT:
                 return redirect_after(self.request, current)  # submitted meanwhile, from another tab
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+            return refused(self, form, error)
         return redirect_after(self.request, application)

@@ -133,6 +133,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast when PostgreSQL is away: a visitor gets the 503 page within seconds.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
+    # Behind PgBouncer in transaction mode a server-side cursor cannot outlive its transaction's
+    # connection: set DATABASE_DISABLE_SERVER_SIDE_CURSORS=true there (and DATABASE_CONN_MAX_AGE=0).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHE

@@ -1,5 +1,6 @@
 """Plain builders for test data: `make_<thing>(**overrides)` returns a saved object."""
 
+from functools import wraps
 from itertools import count
 
 from apps.faq.models import Category, Page, Question
@@ -10,6 +11,48 @@ _sequence = count(1)
 
 def _n():
     return next(_sequence)
+
+
+def _setup_emails_discarded(build):
+    """Emails are queued in the transaction that makes what they are about. A builder that goes
+    through the real services (submission, review, registration) queues theirs too; inside a test's
+    transaction they are discarded when the builder returns, so each test counts only the emails of
+    what it does itself. A test on committed data (transaction=True, the browser tests) keeps them."""
+
+    @wraps(build)
+    def builder(*args, **kwargs):
+        from django.db import connection
+        from django_tasks_db.models import DBTaskResult
+
+        if not connection.in_atomic_block:
+            return build(*args, **kwargs)
+        before = set(DBTaskResult.objects.values_list("pk", flat=True))
+        built = build(*args, **kwargs)
+        DBTaskResult.objects.filter(task_path="apps.core.tasks.send_email").exclude(pk__in=before).delete()
+        return built
+
+    return builder
+
+
+def discard_queued_emails():
+    """Forget the emails a test's setup queued (the send_email tasks not run yet) and those already
+    sent to the test outbox, so the test counts only the emails of what it does itself. For a setup
+    that calls services directly rather than through a builder above."""
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(task_path="apps.core.tasks.send_email").delete()
+    if hasattr(mail, "outbox"):
+        mail.outbox.clear()
+
+
+def queued_emails():
+    """The emails queued for the worker and not sent yet (its READY send_email tasks), sorted:
+    [(to, subject)]."""
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult.objects.filter(task_path="apps.core.tasks.send_email", status="READY")
+    return sorted((task.args_kwargs["kwargs"]["to"], task.args_kwargs["kwargs"]["subject"]) for task in tasks)
 
 
 # --- faq ---
@@ -121,6 +164,7 @@ SITE_FIELDS = {
 }
 
 
+@_setup_emails_discarded
 def make_application(*, status="submitted", reviewer=None, **overrides):
     """An application walked through the real services to `status` (draft, submitted, in_review,
     info_requested, answered, approved, rejected, withdrawn)."""
@@ -190,6 +234,7 @@ def make_event(**overrides):
     return Event.objects.create(**values)
 
 
+@_setup_emails_discarded
 def make_registration(**overrides):
     """A registration made through the real service (so capacity and the waitlist apply)."""
     from apps.events.services import registration_create

@@ -1,5 +1,6 @@
 """One way to send an email: `email_queue` renders it now, in the standard wording of its file
-templates or in staff's own, and hands it to the worker once the current transaction commits.
+templates or in staff's own, and queues it for the worker in the current transaction (it commits
+with what it is about, or not at all).
 
 An email is named by its file templates, `<template>_subject.txt` and `<template>.txt` (for example
 `certifications/email/application_approved`). Each app lists in its `emails.py`, as
@@ -17,13 +18,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache, partial
+from functools import cache
 from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import TextNode, VariableNode
 from django.template.defaulttags import AutoEscapeControlNode, CommentNode, IfNode
@@ -81,13 +81,13 @@ def email_render(*, template, context):
 
 
 def email_queue(*, to, template, context, reply_to=None, attachments=None, key=None):
-    """Render the email `template` now and hand it to the worker once the current transaction
-    commits; return (subject, body).
+    """Render the email `template` now and queue it for the worker in the current transaction;
+    return (subject, body).
 
-    Nothing is sent inside the request; if the transaction rolls back, nothing is queued. Outside
-    a transaction (in the worker) it is queued at once. `attachments` is a list of (filename, text
-    content, mimetype). `key` is the email's idempotency key (`email_queue_text`): a task that
-    queues an email passes one of its own, so that running the task twice still sends one email.
+    Nothing is sent inside the request; if the transaction rolls back, nothing is queued.
+    `attachments` is a list of (filename, text content, mimetype). `key` is the email's idempotency
+    key (`email_queue_text`): a task that queues an email passes one of its own, so that running the
+    task twice still sends one email.
     """
     subject, body = email_render(template=template, context=context)
     email_queue_text(to=to, subject=subject, body=body, reply_to=reply_to, attachments=attachments, key=key)
@@ -95,19 +95,22 @@ def email_queue(*, to, template, context, reply_to=None, attachments=None, key=N
 
 
 def email_queue_text(*, to, subject, body, reply_to=None, attachments=None, key=None):
-    """Hand an email already written to the worker once the current transaction commits, under an
-    idempotency key made now (a new UUID, unless `key` is given): however many times its task
-    runs (retried, requeued, on two workers), `send_email` sends it once."""
-    transaction.on_commit(
-        partial(
-            send_email.enqueue,
-            to=list(to),
-            subject=subject,
-            body=body,
-            reply_to=list(reply_to) if reply_to else None,
-            attachments=[list(a) for a in attachments] if attachments else None,
-            key=str(key or uuid.uuid4()),
-        )
+    """Queue an email already written for the worker, under an idempotency key made now (a new
+    UUID, unless `key` is given): however many times its task runs (retried, requeued, on two
+    workers), `send_email` sends it once.
+
+    The task is a row in the same database (django-tasks-db), inserted in the current transaction:
+    it commits with what the email is about or not at all, and the worker cannot see it before the
+    commit. Queueing after the commit instead (on_commit) loses the email when the server dies
+    between the two, which the two-server drill (bench/cluster.py) caught: an application kept,
+    its staff notice gone."""
+    send_email.enqueue(
+        to=list(to),
+        subject=subject,
+        body=body,
+        reply_to=list(reply_to) if reply_to else None,
+        attachments=[list(a) for a in attachments] if attachments else None,
+        key=str(key or uuid.uuid4()),
     )
 
 

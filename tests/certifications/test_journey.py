@@ -10,6 +10,7 @@ from apps.certifications.models import Application, ApplicationDocument, Status
 from apps.certifications.sections import tasks_of
 from apps.certifications.tokens import DRAFT_SALT, make_token
 from tests.factories import (
+    discard_queued_emails,
     individual_files,
     individual_form_data,
     make_application,
@@ -389,6 +390,7 @@ def test_submitting_from_the_check_page_makes_exactly_one_application(client, se
     program = make_phase_one()
     data = individual_form_data(program)
     walk(client, data, files=individual_files())
+    discard_queued_emails()  # the link to continue the draft
     key = str(Application.objects.get().submission_key)
     submit = {"submission_key": key, "consent_privacy": "on", "list_in_registry": "on", "action": "submit"}
 

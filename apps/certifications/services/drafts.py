@@ -1,7 +1,6 @@
 """Drafts, their submission, and the applicant's private links."""
 
 import uuid
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -102,7 +101,7 @@ def application_status_link_request(*, reference, email):
     """Queue the lookup of `reference` + `email`; the worker emails a status link on a match only.
 
     The request does the same work whether or not they match (see lookup.py)."""
-    transaction.on_commit(partial(send_status_link.enqueue, reference=reference, email=email, key=str(uuid.uuid4())))
+    send_status_link.enqueue(reference=reference, email=email, key=str(uuid.uuid4()))
 
 
 def application_links_revoke(*, application):

@@ -20,6 +20,7 @@ class Response:
     seconds: float
     url: str
     size: int = 0  # bytes received (compressed, if the server compressed them)
+    content: bytes = b""  # the body as received, for binary answers (a downloaded document)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -49,6 +50,7 @@ class Client:
             seconds=time.perf_counter() - started,
             url=path,
             size=len(body),
+            content=body,
         )
 
     def get(self, path):

@@ -25,6 +25,9 @@ from bench.server import Gunicorn, manage, production_env
 PORT = 8210
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KEY = re.compile(r'name="submission_key" value="([0-9a-f-]+)"')
+# /apply/individual/ is the journey's task list; its first section's blank page carries the CSRF
+# token and a fresh submission key, and the one-page POST to /apply/individual/ submits it all.
+FORM_PAGE = "/apply/individual/sections/program/"
 
 
 def one_megabyte_pdf():
@@ -55,12 +58,10 @@ def create_cv_only_program(env):
     return int(manage(env, "shell", "-c", code).stdout.strip().splitlines()[-1])
 
 
-def submit(base_url, program_id, n, pdf):
-    client = Client(base_url, timeout=60)
-    page = client.get("/apply/individual/")
-    fields = {
-        "csrfmiddlewaretoken": CSRF.search(page.body).group(1),
-        "submission_key": KEY.search(page.body).group(1),
+def application_fields(program_id, n):
+    """The one-page individual application form's fields, filled in for applicant `n` (without the
+    CSRF token and the submission key, which come from the form page)."""
+    return {
         "program": str(program_id),
         "full_name": f"Load Test Applicant {n}",
         "email": f"load{n}@example.org",
@@ -76,6 +77,16 @@ def submit(base_url, program_id, n, pdf):
         "motivation": "Submitted by the load script.",
         "consent_privacy": "on",
         "action": "submit",
+    }
+
+
+def submit(base_url, program_id, n, pdf):
+    client = Client(base_url, timeout=60)
+    page = client.get(FORM_PAGE)
+    fields = {
+        "csrfmiddlewaretoken": CSRF.search(page.body).group(1),
+        "submission_key": KEY.search(page.body).group(1),
+        **application_fields(program_id, n),
     }
     from bench.client import _multipart
 

@@ -49,6 +49,7 @@ from apps.certifications.services.documents import delete_files_on_commit
 from apps.core.emails import email_queue
 from apps.events.models import Registration
 from apps.events.services import event_fill_seats
+from apps.learning.invitations import invite_pending
 from apps.learning.models import AttendanceSession, CECertificate, CreditAward, EvaluationAnswer, PostTestAttempt
 from apps.learning.retention import purge_expired_ce_records
 
@@ -714,11 +715,13 @@ def certificates_erased_purge(*, today=None):
 def privacy_daily(*, now=None):
     """The daily privacy run: documents past their retention, erased certificates past theirs,
     accounts nobody confirmed, and the CE records of trainings past theirs. Returns the counts
-    (the CE records' by kind, under "ce")."""
+    (the CE records' by kind, under "ce"). It also invites to their CE certificate the attendees
+    with credit of recent trainings whom no import or marking invited (`ce_invited`)."""
     now = now or timezone.now()
     return {
         "documents": documents_retention_purge(older_than=documents_cutoff(now)),
         "certificates": certificates_erased_purge(today=timezone.localdate(now)),
         "accounts": accounts_unconfirmed_remove(older_than=now - timedelta(hours=settings.ACCOUNTS_UNCONFIRMED_HOURS)),
         "ce": purge_expired_ce_records(now=now),
+        "ce_invited": len(invite_pending(now=now)),
     }

@@ -1,6 +1,8 @@
 """The emails that take an attendee with CE credit to their certificate: the invitation to the
 evaluation and post-test, and the notice that the certificates are ready."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -111,3 +113,21 @@ def invite_attendees(event_or_registrations, *, now=None):
                 release_and_email(registration, now=now)
             invited.append(registration)
     return invited
+
+
+# How far back the daily sweep looks for attendees not yet invited.
+PENDING_WINDOW = timedelta(days=90)
+
+
+def invite_pending(*, now=None):
+    """The daily sweep: invite the attendees with credit of events that ended in the last 90 days and
+    who were never invited, as when attendance was marked while the event was still running. Returns
+    the registrations invited (none on a second run)."""
+    now = now or timezone.now()
+    pending = (
+        Registration.objects.filter(event__ends_at__lte=now, event__ends_at__gt=now - PENDING_WINDOW)
+        .filter(Exists(CreditAward.objects.filter(registration=OuterRef("pk"), hours__gt=0)))
+        .exclude(Exists(CERecord.objects.filter(registration=OuterRef("pk"), invited_at__isnull=False)))
+        .select_related("event")
+    )
+    return invite_attendees(list(pending), now=now)

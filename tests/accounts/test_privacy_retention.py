@@ -152,6 +152,7 @@ def test_the_daily_job_removes_unconfirmed_accounts(django_user_model, settings)
         "certificates": 0,
         "accounts": 1,
         "ce": no_ce_records,
+        "ce_invited": 0,
     }
     assert django_user_model.objects.filter(pk=stale.pk).exists() is False
 

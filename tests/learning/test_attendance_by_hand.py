@@ -14,6 +14,7 @@ from apps.core.roles import CONTENT_EDITORS
 from apps.events.models import Registration
 from apps.events.services import registration_cancel, registrations_mark_attendance
 from apps.learning.attendance import attendance_import, attendance_mark_by_hand
+from apps.learning.invitations import invite_pending
 from apps.learning.models import CECertificate, CERecord, CreditAward, CreditOffer
 from tests.factories import discard_queued_emails, make_registration, make_staff
 from tests.learning.attendee_builders import end_event, make_ce_event
@@ -165,6 +166,34 @@ def test_an_event_not_over_gets_credit_and_no_invitation_yet(send_queued, mailou
     assert [award[2] for award in _awards(dana)] == [Decimal("1.0"), Decimal("1.5")]
     assert marking.invited == []
     assert mailoutbox == []
+
+
+def test_the_daily_sweep_invites_those_marked_while_the_event_ran_once_it_is_over(send_queued, mailoutbox):
+    event = _workshop()
+    dana = make_registration(event=event, name="Dana Whitfield", email="dana@example.org")
+    end_event(event, start=timezone.now() - timedelta(minutes=30))
+    _mark([dana], True)
+    later = event.ends_at + timedelta(hours=1)
+
+    with send_queued():
+        first = invite_pending(now=later)
+        second = invite_pending(now=later + timedelta(days=1))
+
+    assert (first, second) == ([dana], [])
+    assert [(message.to, message.subject) for message in mailoutbox] == [
+        (["dana@example.org"], f"Your CE certificate for {event.title}: the evaluation to complete")
+    ]
+    assert CERecord.objects.get(registration=dana).invited_at == later
+
+
+def test_the_daily_sweep_leaves_trainings_past_its_window_alone():
+    event = _workshop()
+    dana = make_registration(event=event, name="Dana Whitfield", email="dana@example.org")
+    end_event(event, start=timezone.now() - timedelta(minutes=30))
+    _mark([dana], True)
+
+    assert invite_pending(now=event.ends_at + timedelta(days=91)) == []
+    assert not CERecord.objects.filter(registration=dana, invited_at__isnull=False).exists()
 
 
 def test_a_certificate_already_issued_stays_when_marked_absent():

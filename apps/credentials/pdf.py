@@ -113,31 +113,46 @@ def _draw(canvas, certificate, title):
     canvas.drawCentredString(CENTRE, 40, STATEMENT)
 
 
-def _frame(canvas):
+def draw_frame(canvas, width, height):
+    """The double border of the portal's certificates, on a page of `width` by `height`."""
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(2)
-    canvas.rect(18, 18, PAGE_WIDTH - 36, PAGE_HEIGHT - 36)
+    canvas.rect(18, 18, width - 36, height - 36)
     canvas.setLineWidth(0.5)
-    canvas.rect(24, 24, PAGE_WIDTH - 48, PAGE_HEIGHT - 48)
+    canvas.rect(24, 24, width - 48, height - 48)
 
 
-def _lead(canvas, y, text):
+def draw_lead(canvas, centre, y, text, *, size):
+    """An italic lead-in line ("This certifies that") centred on `centre`; returns `y`."""
     canvas.setFillColor(MUTED)
-    canvas.setFont(ITALIC, 13)
-    canvas.drawCentredString(CENTRE, y, text)
+    canvas.setFont(ITALIC, size)
+    canvas.drawCentredString(centre, y, text)
     return y
 
 
-def _centred_lines(canvas, top, text, font, *, sizes, max_lines=3, width=CONTENT_WIDTH):
-    """Draw `text` centred below `top` at the size `fit_text` chooses; returns the last baseline."""
+def draw_centred_lines(canvas, centre, top, text, font, *, sizes, width, max_lines=3, color=INK):
+    """Draw `text` centred on `centre` below `top` at the size `fit_text` chooses; returns the last
+    baseline."""
     size, lines = fit_text(text, font, width, sizes=sizes, max_lines=max_lines)
-    canvas.setFillColor(INK)
+    canvas.setFillColor(color)
     canvas.setFont(font, size)
     y = top
     for line in lines:
         y -= size * 1.2
-        canvas.drawCentredString(CENTRE, y, line)
+        canvas.drawCentredString(centre, y, line)
     return y
+
+
+def _frame(canvas):
+    draw_frame(canvas, PAGE_WIDTH, PAGE_HEIGHT)
+
+
+def _lead(canvas, y, text):
+    return draw_lead(canvas, CENTRE, y, text, size=13)
+
+
+def _centred_lines(canvas, top, text, font, *, sizes, max_lines=3, width=CONTENT_WIDTH):
+    return draw_centred_lines(canvas, CENTRE, top, text, font, sizes=sizes, width=width, max_lines=max_lines)
 
 
 def fit_text(text, font, width, *, sizes, max_lines=3):

@@ -24,6 +24,9 @@ from apps.credentials.pdf import (
     RULE,
     _qr,
     _wrap,
+    draw_centred_lines,
+    draw_frame,
+    draw_lead,
     fit_text,
     long_date,
     register_fonts,
@@ -169,11 +172,7 @@ def _summary_page(canvas, certificates, person_name):
 
 
 def _frame(canvas):
-    canvas.setStrokeColor(ACCENT)
-    canvas.setLineWidth(2)
-    canvas.rect(18, 18, PAGE_WIDTH - 36, PAGE_HEIGHT - 36)
-    canvas.setLineWidth(0.5)
-    canvas.rect(24, 24, PAGE_WIDTH - 48, PAGE_HEIGHT - 48)
+    draw_frame(canvas, PAGE_WIDTH, PAGE_HEIGHT)
 
 
 def _heading(canvas, provider_name, *, title=TITLE):
@@ -187,22 +186,13 @@ def _heading(canvas, provider_name, *, title=TITLE):
 
 
 def _lead(canvas, y, text):
-    canvas.setFillColor(MUTED)
-    canvas.setFont(ITALIC, 12)
-    canvas.drawCentredString(CENTRE, y, text)
-    return y
+    return draw_lead(canvas, CENTRE, y, text, size=12)
 
 
 def _centred(canvas, top, text, font, *, sizes, max_lines=3, color=INK):
-    """Draw `text` centred below `top` at the size `fit_text` chooses; returns the last baseline."""
-    size, lines = fit_text(text, font, CONTENT_WIDTH, sizes=sizes, max_lines=max_lines)
-    canvas.setFillColor(color)
-    canvas.setFont(font, size)
-    y = top
-    for line in lines:
-        y -= size * 1.2
-        canvas.drawCentredString(CENTRE, y, line)
-    return y
+    return draw_centred_lines(
+        canvas, CENTRE, top, text, font, sizes=sizes, width=CONTENT_WIDTH, max_lines=max_lines, color=color
+    )
 
 
 def _label(canvas, x, y, text, *, upper=True):

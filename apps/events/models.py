@@ -259,6 +259,10 @@ class RegistrationQuerySet(models.QuerySet):
         """Not cancelled: confirmed or waitlisted."""
         return self.exclude(status=Registration.Status.CANCELLED)
 
+    def attendance_markable(self, now=None):
+        """Those whose attendance may be recorded: confirmed, of an event that has begun."""
+        return self.filter(status=Registration.Status.CONFIRMED, event__starts_at__lte=now or timezone.now())
+
     def with_waitlist_position(self):
         """Annotate `waitlist_position` (1 for the next to be promoted; None unless waitlisted),
         counted over the whole event whatever filter the queryset has."""

@@ -182,7 +182,7 @@ def event_fill_seats(*, event):
 def registrations_mark_attendance(*, registrations, attended):
     """Record attendance for the confirmed registrations among `registrations` whose event has
     started; returns (marked, skipped)."""
-    eligible = registrations.filter(status=Status.CONFIRMED, event__starts_at__lte=timezone.now())
+    eligible = registrations.attendance_markable()
     marked = Registration.objects.filter(pk__in=eligible.values("pk")).update(
         attended=attended, updated_at=timezone.now()
     )

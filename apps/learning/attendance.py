@@ -417,9 +417,8 @@ def attendance_mark_by_hand(*, registrations, attended, now=None):
     """
     now = now or timezone.now()
     marked = list(
-        Registration.objects.filter(
-            pk__in=registrations.values("pk"), status=Registration.Status.CONFIRMED, event__starts_at__lte=now
-        )
+        Registration.objects.filter(pk__in=registrations.values("pk"))
+        .attendance_markable(now)
         .select_related("event")
         .prefetch_related("event__credit_offers")
         .annotate(

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -120,8 +121,9 @@ class EventWithCEAdmin(EventAdmin):
         if (
             request.method == "GET"
             and str(object_id).isdigit()
-            and Event.objects.filter(pk=object_id, ce_requires_post_test=True).exists()
-            and not PostTestQuestion.objects.filter(event_id=object_id).exists()
+            and Event.objects.filter(pk=object_id, ce_requires_post_test=True)
+            .exclude(Exists(PostTestQuestion.objects.filter(event=OuterRef("pk"))))
+            .exists()
         ):
             self.message_user(
                 request,

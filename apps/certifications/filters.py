@@ -24,12 +24,11 @@ class RegistryFilterForm(forms.Form):
         widget=FilterSelect(attrs={"class": "form-select"}),
         error_messages=choice_messages("a country"),
     )
-    program = forms.ModelChoiceField(
+    # The level by its slug; the menu's programs come from the view (kept with the content
+    # version), so the form asks the database nothing.
+    program = forms.ChoiceField(
         label="Level",
         required=False,
-        queryset=Program.objects.all(),
-        to_field_name="slug",
-        empty_label="Any level",
         widget=FilterSelect(attrs={"class": "form-select"}),
         error_messages=choice_messages("a level"),
     )
@@ -41,10 +40,14 @@ class RegistryFilterForm(forms.Form):
         error_messages=choice_messages("clinicians or sites"),
     )
 
-    def __init__(self, *args, country_codes=(), **kwargs):
+    def __init__(self, *args, country_codes=(), programs=None, **kwargs):
+        """`programs`: (slug, name) of each level in the menu's order; all programs by default."""
         super().__init__(*args, **kwargs)
         names = sorted(((code, country_name(code)) for code in country_codes), key=lambda item: item[1])
         self.fields["country"].choices = [("", "Any country"), *names]
+        if programs is None:
+            programs = Program.objects.values_list("slug", "name")
+        self.fields["program"].choices = [("", "Any level"), *programs]
         for name in self.errors if self.is_bound else ():
             self.fields[name].widget.attrs["class"] += " is-invalid"
 
@@ -60,7 +63,7 @@ class RegistryFilterForm(forms.Form):
         if data.get("country"):
             queryset = queryset.filter(country=data["country"])
         if data.get("program"):
-            queryset = queryset.filter(program=data["program"])
+            queryset = queryset.filter(program__slug=data["program"])
         if data.get("kind"):
             queryset = queryset.filter(kind=data["kind"])
         return queryset

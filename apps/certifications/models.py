@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -586,8 +588,10 @@ class CertificateQuerySet(models.QuerySet):
 
     def current(self):
         """The current certificate of each line: not renewed by a certificate that stands (a renewal
-        whose decision was reopened is revoked, and gives the line back)."""
-        return self.exclude(renewed_by__status__in=[Certificate.Status.ACTIVE, Certificate.Status.EXPIRED])
+        whose decision was reopened is revoked, and gives the line back). Read from the stored
+        `superseded`, which the registry's ordered index carries, so a late page of the registry
+        reads index keys alone."""
+        return self.filter(superseded=False)
 
     def listed(self):
         """Shown in the public registry: the holder agreed (always true of sites), and the certificate
@@ -622,6 +626,9 @@ class Certificate(TimeStampedModel):
     country = CountryField()
     city = models.CharField(max_length=100, blank=True)
     listed_publicly = models.BooleanField("listed in the public registry", default=False)
+    # Renewed by a certificate that stands (active or expired, not revoked): kept by the renewal's
+    # save and delete (Certificate.save, _predecessor_current_again), read by current() and the registry.
+    superseded = models.BooleanField(default=False, editable=False)
     issued_on = models.DateField(editable=False)
     expires_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE, editable=False)
@@ -652,7 +659,8 @@ class Certificate(TimeStampedModel):
         related_name="renewal_extensions",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # superseded is derived from the renewal, whose own history says when.
+    history = HistoricalRecords(excluded_fields=["updated_at", "superseded"])
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
@@ -679,8 +687,8 @@ class Certificate(TimeStampedModel):
             # The registry's order among the listed certificates, walked instead of sorted.
             models.Index(
                 fields=["holder_name", "number", "expires_on", "id"],
-                condition=models.Q(status="active", listed_publicly=True),
-                name="certificate_registry_order_idx",
+                condition=models.Q(status="active", listed_publicly=True, superseded=False),
+                name="certificate_current_order_idx",
             ),
             # The registry's search: every word in the holder's name or the city.
             trigram_index("holder_name", "certificate_holder_name_trgm"),
@@ -692,6 +700,16 @@ class Certificate(TimeStampedModel):
 
     def get_absolute_url(self):
         return row_url("certifications:verify", number=self.number)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.renews_id is not None:
+            self._mark_predecessor(superseded=self.status != self.Status.REVOKED)
+
+    def _mark_predecessor(self, *, superseded):
+        """The certificate this one renews is superseded while this one stands. An UPDATE of one
+        column, so the predecessor's history and updated_at stay as they are."""
+        Certificate.objects.filter(pk=self.renews_id).exclude(superseded=superseded).update(superseded=superseded)
 
     def effective_status(self, today=None):
         """The status as of `today`: an active certificate past its date is expired even before
@@ -768,3 +786,11 @@ class Certificate(TimeStampedModel):
         while certificate.is_renewed:
             certificate = certificate.renewed_by
         return certificate
+
+
+@receiver(post_delete, sender=Certificate)
+def _predecessor_current_again(sender, instance, **kwargs):
+    """A renewal deleted (a superuser's correction, one by one or from the list) gives the line
+    back to the certificate it renewed."""
+    if instance.renews_id is not None:
+        Certificate.objects.filter(pk=instance.renews_id).update(superseded=False)

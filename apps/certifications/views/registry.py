@@ -13,7 +13,7 @@ from apps.core.pagination import COUNT_CACHE_SECONDS, list_paginator
 from apps.core.ratelimits import ratelimit
 
 from ..filters import RegistryFilterForm
-from ..models import Certificate
+from ..models import Certificate, Program
 from ..tokens import (
     InvalidToken,
     read_certificate_token,
@@ -31,6 +31,8 @@ VERIFY_CACHE_SECONDS = 300
 # New certificate numbers end in six random characters, so walking the numbers finds nothing; the
 # older, sequential ones still verify: a generous limit for people, a slow one for whoever walks those.
 VERIFY_RATE = "60/m"
+# What a registry row shows (templates/certifications/registry.html), and nothing more is read.
+REGISTRY_COLUMNS = ["number", "kind", "holder_name", "country", "city", "expires_on", "program__name"]
 
 
 @public_page(query=["country", "program", "kind", "page"], search="q")
@@ -43,9 +45,11 @@ class RegistryView(ListView):
     http_method_names = ["get", "head"]
 
     def get_queryset(self):
-        listed = Certificate.objects.active().listed()
-        self.form = RegistryFilterForm(self.request.GET or None, country_codes=registry_countries())
-        return self.form.filter(listed.select_related("program")).order_by("holder_name", "number")
+        listed = Certificate.objects.active().listed().select_related("program").only(*REGISTRY_COLUMNS)
+        self.form = RegistryFilterForm(
+            self.request.GET or None, country_codes=registry_countries(), programs=registry_programs()
+        )
+        return self.form.filter(listed).order_by("holder_name", "number")
 
     def get_paginator(self, queryset, per_page, **kwargs):
         searched = self.form.is_bound and self.form.is_valid() and bool(self.form.cleaned_data.get("q"))
@@ -53,6 +57,13 @@ class RegistryView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, filtered=self.form.has_changed(), **kwargs)
+
+
+def registry_programs():
+    """(slug, name) of every program, for the level menu, kept under the content version."""
+    return content_cached(
+        "registry:programs", lambda: list(Program.objects.values_list("slug", "name")), COUNT_CACHE_SECONDS
+    )
 
 
 def registry_countries():
@@ -71,11 +82,13 @@ def _find_certificate(number):
     so an unknown number answers like any other unknown number. NUL characters, which PostgreSQL
     refuses in a query, are dropped: no number has them."""
     normalised = (number or "").replace("\x00", "").strip().upper()[:40]
-    return (
-        Certificate.objects.select_related("program", "renews", "renewed_by", "renewed_by__renewed_by")
-        .filter(number=normalised)
-        .first()
-    )
+    certificates = Certificate.objects.select_related("program", "renews", "renewed_by", "renewed_by__renewed_by")
+    try:
+        # get(), not first(): the number is unique, and first() would order by Meta.ordering,
+        # whose compilation across four joins cost more than the query (7 ms of 10 in-process).
+        return certificates.get(number=normalised)
+    except Certificate.DoesNotExist:
+        return None
 
 
 def certificate_facts(certificate, today=None):

@@ -42,6 +42,9 @@ PAGES = [
     "/registry/",
     "/faq/?q=training",
     "/registry/?q=okafor",
+    # The registry's layout, form, pager and count with no row at all: what a page costs before
+    # any row is read or rendered.
+    "/registry/?q=qxzqxz",
 ]
 
 ROW = """<tr>

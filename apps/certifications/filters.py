@@ -7,7 +7,7 @@ from apps.core.countries import country_name
 from apps.core.form_messages import choice_messages, text_messages
 from apps.core.widgets import FilterSelect
 
-from .models import Kind, Program
+from .models import Kind
 
 
 class RegistryFilterForm(forms.Form):
@@ -40,13 +40,11 @@ class RegistryFilterForm(forms.Form):
         error_messages=choice_messages("clinicians or sites"),
     )
 
-    def __init__(self, *args, country_codes=(), programs=None, **kwargs):
-        """`programs`: (slug, name) of each level in the menu's order; all programs by default."""
+    def __init__(self, *args, country_codes=(), programs=(), **kwargs):
+        """`programs`: (slug, name) of each level, in the menu's order."""
         super().__init__(*args, **kwargs)
         names = sorted(((code, country_name(code)) for code in country_codes), key=lambda item: item[1])
         self.fields["country"].choices = [("", "Any country"), *names]
-        if programs is None:
-            programs = Program.objects.values_list("slug", "name")
         self.fields["program"].choices = [("", "Any level"), *programs]
         for name in self.errors if self.is_bound else ():
             self.fields[name].widget.attrs["class"] += " is-invalid"

@@ -701,9 +701,10 @@ class Certificate(TimeStampedModel):
     def get_absolute_url(self):
         return row_url("certifications:verify", number=self.number)
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if self.renews_id is not None:
+    def save(self, *args, update_fields=None, **kwargs):
+        super().save(*args, update_fields=update_fields, **kwargs)
+        # Only a save that may change the status moves the line (not a reminder's timestamp).
+        if self.renews_id is not None and (update_fields is None or "status" in update_fields):
             self._mark_predecessor(superseded=self.status != self.Status.REVOKED)
 
     def _mark_predecessor(self, *, superseded):
@@ -793,4 +794,4 @@ def _predecessor_current_again(sender, instance, **kwargs):
     """A renewal deleted (a superuser's correction, one by one or from the list) gives the line
     back to the certificate it renewed."""
     if instance.renews_id is not None:
-        Certificate.objects.filter(pk=instance.renews_id).update(superseded=False)
+        instance._mark_predecessor(superseded=False)
